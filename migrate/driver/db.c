@@ -1,0 +1,198 @@
+/*
+ * The backend-independent side of a connection: the registry of compiled-in
+ * backends, script execution on top of the splitter, and result rows.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "migrate/sys/driver.h"
+#include "sql/split.h"
+#include "util/buf.h"
+
+static const mg_driver_entry available_backends[] = {
+#ifdef MG_HAVE_POSTGRESQL
+	{ "postgresql", MG_DIALECT_POSTGRESQL, mg_postgres_open },
+#endif
+#ifdef MG_HAVE_MYSQL
+	{ "mysql", MG_DIALECT_MYSQL, mg_mysql_open },
+#endif
+#ifdef MG_HAVE_SQLITE
+	{ "sqlite", MG_DIALECT_SQLITE, mg_sqlite_open },
+#endif
+	{ NULL, MG_DIALECT_NONE, NULL },
+};
+
+int mg_db_open(mg_db **out, const mg_url *url, const mg_db_options *opts, mg_error *err)
+{
+	static const mg_db_options defaults = { 10, NULL };
+
+	*out = NULL;
+	for (const mg_driver_entry *e = available_backends; e->scheme; e++) {
+		if (e->dialect == url->dialect)
+			return e->open(out, url, opts ? opts : &defaults, err);
+	}
+	return mg_error_set(err, MG_ENOTBUILT, "the %s driver is not built into this migrate",
+			    mg_dialect_name(url->dialect) ? mg_dialect_name(url->dialect) : url->scheme);
+}
+
+void mg_db_close(mg_db *db)
+{
+	if (db)
+		db->close(db);
+}
+
+mg_dialect mg_db_dialect(const mg_db *db) { return db->dialect; }
+unsigned mg_db_caps(const mg_db *db) { return db->caps; }
+long mg_db_server_version(const mg_db *db) { return db->server_version; }
+const char *mg_db_server_banner(const mg_db *db) { return db->banner; }
+const char *mg_db_user(const mg_db *db) { return db->user; }
+
+int mg_db_exec(mg_db *db, const char *sql, mg_error *err)
+{
+	return db->exec(db, sql, err);
+}
+
+int mg_db_query(mg_db *db, const char *sql, size_t nparams, const char *const *params,
+		mg_rows *out, mg_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	return db->query(db, sql, nparams, params, out, err);
+}
+
+int mg_db_begin(mg_db *db, mg_error *err)
+{
+	int rc = db->begin(db, err);
+	if (rc == MG_OK)
+		db->in_transaction = 1;
+	return rc;
+}
+
+int mg_db_commit(mg_db *db, mg_error *err)
+{
+	int rc = db->commit(db, err);
+	db->in_transaction = 0;
+	return rc;
+}
+
+int mg_db_rollback(mg_db *db, mg_error *err)
+{
+	int rc = db->rollback(db, err);
+	db->in_transaction = 0;
+	return rc;
+}
+
+int mg_db_lock(mg_db *db, const char *name, int timeout_ms, mg_error *err)
+{
+	return db->lock(db, name, timeout_ms, err);
+}
+
+int mg_db_unlock(mg_db *db, const char *name, mg_error *err)
+{
+	return db->unlock(db, name, err);
+}
+
+const char *mg_db_param(mg_dialect d, int n, char buf[16])
+{
+	if (d == MG_DIALECT_POSTGRESQL)
+		snprintf(buf, 16, "$%d", n);
+	else
+		snprintf(buf, 16, "?");
+	return buf;
+}
+
+/* The first line of a statement, for error messages: enough to recognise it. */
+static void first_line_of(const mg_stmt *st, char *out, size_t outsize)
+{
+	size_t n = 0;
+	while (n < st->len && st->text[n] != '\n' && st->text[n] != '\r')
+		n++;
+	if (n > 200)
+		n = 200;
+	snprintf(out, outsize, "%.*s%s", (int)n, st->text, n < st->len ? " ..." : "");
+}
+
+int mg_db_exec_script(mg_db *db, const char *script, const char *origin, int first_line,
+		      size_t *failed_index, mg_error *err)
+{
+	mg_stmt_list list;
+	mg_buf stmt = MG_BUF_INIT;
+	int rc;
+
+	mg_stmt_list_init(&list);
+	rc = mg_sql_split(db->dialect, script, strlen(script), &list, err);
+	if (rc != MG_OK) {
+		mg_error_prefix(err, "%s: ", origin ? origin : "script");
+		goto out;
+	}
+	for (size_t i = 0; i < list.len; i++) {
+		const mg_stmt *st = &list.items[i];
+		mg_buf_clear(&stmt);
+		mg_buf_add(&stmt, st->text, st->len);
+		rc = db->exec(db, stmt.ptr, err);
+		if (rc != MG_OK) {
+			char first[256], msg[MG_ERROR_MSG_MAX];
+			first_line_of(st, first, sizeof(first));
+			snprintf(msg, sizeof(msg), "%s:%d: %s\n    in statement: %s",
+				 origin ? origin : "script", first_line + st->line - 1, err->msg, first);
+			memcpy(err->msg, msg, sizeof(msg));
+			if (failed_index)
+				*failed_index = i;
+			goto out;
+		}
+	}
+out:
+	mg_buf_release(&stmt);
+	mg_stmt_list_release(&list);
+	return rc;
+}
+
+void mg_rows_init(mg_rows *rows, size_t ncols)
+{
+	memset(rows, 0, sizeof(*rows));
+	rows->ncols = ncols;
+	rows->names = mg_xcalloc(ncols ? ncols : 1, sizeof(char *));
+}
+
+void mg_rows_set_name(mg_rows *rows, size_t col, const char *name)
+{
+	free(rows->names[col]);
+	rows->names[col] = mg_xstrdup(name);
+}
+
+void mg_rows_push(mg_rows *rows, const char *const *cells, const size_t *lens)
+{
+	size_t base = rows->nrows * rows->ncols;
+	/* Grow by doubling the row capacity, tracked implicitly: capacity is the
+	 * next power of two at or above nrows. */
+	size_t n = rows->nrows, cap = 1;
+	while (cap < n + 1)
+		cap *= 2;
+	if (n == 0 || (n & (n - 1)) == 0)
+		rows->cells = mg_xrealloc(rows->cells, cap * (rows->ncols ? rows->ncols : 1) * sizeof(char *));
+	for (size_t c = 0; c < rows->ncols; c++)
+		rows->cells[base + c] = cells[c] ? mg_xstrndup(cells[c], lens ? lens[c] : strlen(cells[c])) : NULL;
+	rows->nrows++;
+}
+
+void mg_rows_release(mg_rows *rows)
+{
+	if (!rows)
+		return;
+	for (size_t i = 0; i < rows->nrows * rows->ncols; i++)
+		free(rows->cells[i]);
+	if (rows->names)
+		for (size_t c = 0; c < rows->ncols; c++)
+			free(rows->names[c]);
+	free(rows->cells);
+	free(rows->names);
+	memset(rows, 0, sizeof(*rows));
+}
+
+int mg_rows_col(const mg_rows *r, const char *name)
+{
+	for (size_t c = 0; c < r->ncols; c++)
+		if (r->names[c] && strcmp(r->names[c], name) == 0)
+			return (int)c;
+	return -1;
+}
