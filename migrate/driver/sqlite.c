@@ -255,14 +255,16 @@ static long read_holder_pid(int fd)
 static void write_holder(int fd, const char *name)
 {
 	char text[512];
+	ssize_t written = -1;
 	int n = snprintf(text, sizeof(text), "%ld\n%s\n", (long)getpid(), name ? name : "");
 
 	if (n >= (int)sizeof(text))
 		n = (int)sizeof(text) - 1;
-	/* Diagnostics only: a short write loses the holder's name in a waiter's
-	 * message, never the lock itself. */
-	if (ftruncate(fd, 0) == 0 && pwrite(fd, text, (size_t)n, 0) < 0)
-		(void)0;
+	/* Diagnostics only: a failed write loses the holder's pid in a waiter's
+	 * message, never the lock itself, so it is not an error. */
+	if (ftruncate(fd, 0) == 0)
+		written = pwrite(fd, text, (size_t)n, 0);
+	(void)written;
 }
 
 static int sqlite_lock(mg_db *db, const char *name, int timeout_ms, mg_error *err)
@@ -328,9 +330,11 @@ static int sqlite_lock(mg_db *db, const char *name, int timeout_ms, mg_error *er
 
 static void release_lock(mg_sqlite *s)
 {
-	/* Empty the file first so that no stale pid outlives the hold. */
-	if (ftruncate(s->lock_fd, 0) != 0)
-		(void)0;
+	/* Empty the file first so that no stale pid outlives the hold; if that
+	 * fails, a waiter merely reads an old pid, and only after a timeout. */
+	int truncated = ftruncate(s->lock_fd, 0);
+
+	(void)truncated;
 	flock(s->lock_fd, LOCK_UN);
 	close(s->lock_fd);
 	s->lock_fd = -1;

@@ -4,6 +4,7 @@
  * run lock between connections and processes. Needs no server.
  */
 #include <errno.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,7 +110,7 @@ static void test_driver_sqlite_open__file(void **state)
 	char banner[64];
 	snprintf(banner, sizeof(banner), "SQLite %s", sqlite3_libversion());
 	assert_string_equal(mg_db_server_banner(db), banner);
-	assert_true(strlen(mg_db_user(db)) > 0);
+	assert_string_equal(mg_db_user(db), getpwuid(geteuid())->pw_name);
 	assert_int_equal(stat(f->path, &st), 0);
 	/* foreign keys are enforced */
 	assert_int_equal(scalar_long(db, "PRAGMA foreign_keys"), 1);
@@ -379,6 +380,27 @@ static void test_driver_sqlite_transaction__begin_waits_for_writer(void **state)
 	mg_db_close(b);
 }
 
+static void test_driver_sqlite_transaction__busy_timeout_from_connect_timeout(void **state)
+{
+	fixture *f = *state;
+	mg_db_options opts = { 1, NULL };
+	mg_url url = sqlite_url(f->path, NULL, 0);
+	mg_db *a = open_ok(f->path, NULL), *b = NULL;
+	mg_error err;
+	long t0, waited;
+
+	mg_error_init(&err);
+	assert_int_equal(mg_db_open(&b, &url, &opts, &err), MG_OK);
+	assert_int_equal(mg_db_begin(a, &err), MG_OK);
+	t0 = now_ms();
+	assert_int_equal(mg_db_begin(b, &err), MG_EDRIVER);
+	waited = now_ms() - t0;
+	assert_true(waited >= 950 && waited < 5000);
+	assert_int_equal(mg_db_rollback(a, &err), MG_OK);
+	mg_db_close(a);
+	mg_db_close(b);
+}
+
 static void test_driver_sqlite_lock__same_process(void **state)
 {
 	fixture *f = *state;
@@ -568,6 +590,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_driver_sqlite_query__errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_sqlite_transaction__ddl_rolls_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_sqlite_transaction__begin_waits_for_writer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_driver_sqlite_transaction__busy_timeout_from_connect_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_sqlite_lock__same_process, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_sqlite_lock__reentrant_and_released_by_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_sqlite_lock__waits_until_released, setup, teardown),
