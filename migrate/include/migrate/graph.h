@@ -70,7 +70,7 @@ struct mg_revision {
 	const char *const *labels;
 	size_t n_labels;
 
-	size_t order;            /* position in mg_graph_at order (topological) */
+	size_t order;            /* position in mg_graph_at order (file order) */
 
 	/* Alembic's properties. */
 	unsigned is_head : 1;         /* no child (dependents do not count) */
@@ -129,16 +129,19 @@ void mg_graph_free(mg_graph *g);
 /* Fills rev->checksum (hex, at most 40 characters; the vcs code). */
 void mg_graph_set_checksum(mg_graph *g, const mg_revision *rev, const char *hex);
 
-/* Number of revisions, and the i-th in topological order: every revision
- * comes after its parents and dependencies; ties broken by id. */
+/* Number of revisions, and the i-th in file order: folders in the order
+ * given, in each folder its files sorted by name, then its subfolders
+ * sorted (Alembic's map order, which breaks ties in every walk below). */
 size_t mg_graph_count(const mg_graph *g);
 const mg_revision *mg_graph_at(const mg_graph *g, size_t i);
 
 /* The revision with exactly this id, or NULL. */
 const mg_revision *mg_graph_get(const mg_graph *g, const char *id);
 
-/* Heads (is_head) and bases (is_base), in topological order. Borrowed
- * arrays, valid until mg_graph_free. */
+/* Heads (is_head: no child; a revision that only others depend on is an
+ * "effective head") and bases (is_base), in file order. Borrowed arrays,
+ * valid until mg_graph_free. Alembic's `heads` identifier resolves to the
+ * real heads (is_real_head) instead. */
 const mg_revision *const *mg_graph_heads(const mg_graph *g, size_t *n);
 const mg_revision *const *mg_graph_bases(const mg_graph *g, size_t *n);
 
@@ -148,22 +151,32 @@ const mg_revision *const *mg_graph_bases(const mg_graph *g, size_t *n);
  *   ID, unique prefix of >= 4 characters, `head` (the only head), `heads`,
  *   `base`, `LABEL` (the labelled revision), `LABEL@head`, `LABEL@base`
  *   (the base of that branch), `LABEL@ID`, `REV+N`, `REV-N`, `head-N`,
- *   `heads-N`... and `+N` / `-N` relative to `current` (the database's
- *   heads; may be NULL when unknown).
+ *   `LABEL@-N`, `base+N`, and `+N` / `-N` relative to `current` (the
+ *   database's heads). With current NULL (no database: show, history),
+ *   `-N` walks down from the graph's heads as Alembic's get_revisions does
+ *   and `+N` is MG_EUSAGE.
  * Returns MG_OK, or
  *   MG_ENOTFOUND  no such revision / label; relative step beyond base/head;
  *   MG_EAMBIGUOUS prefix matches several ("ambiguous revision prefix 'abcd'
  *                 matches: ...");
  *   MG_EMULTIHEAD `head` with several heads (names them, suggests `heads`
  *                 or `LABEL@head`), or a relative step that meets a branch;
- *   MG_EUSAGE     malformed identifier, or `+N`/`-N` with current NULL.
+ *   MG_EUSAGE     malformed identifier, or `+N` with current NULL.
  */
 int mg_graph_resolve(const mg_graph *g, const char *ident, const mg_revlist *current,
 		     mg_revlist *out, mg_error *err);
 
+/*
+ * `history -r RANGE`: RANGE is NULL (everything), "A:B", "A:" or ":B" (A
+ * defaults to base, B to heads; B may be relative to A, e.g. "abcd:+2").
+ * out gets the revisions newest first, in Alembic's history order.
+ * MG_EUSAGE for a range without ':', MG_EINPUT when A is not an ancestor
+ * of B, otherwise errors as mg_graph_resolve.
+ */
+int mg_graph_history(const mg_graph *g, const char *range, mg_revlist *out, mg_error *err);
+
 /* Ancestors / descendants (following parents and dependencies) of a set,
- * the set included, in topological order (ancestors: bases first;
- * descendants: also topological, roots of the set first). */
+ * the set included, in file order. */
 void mg_graph_ancestors(const mg_graph *g, const mg_revlist *from, mg_revlist *out);
 void mg_graph_descendants(const mg_graph *g, const mg_revlist *from, mg_revlist *out);
 
