@@ -133,8 +133,10 @@ int mg_db_exec_script(mg_db *db, const char *script, const char *origin, int fir
 		if (rc != MG_OK) {
 			char first[256], msg[MG_ERROR_MSG_MAX];
 			first_line_of(st, first, sizeof(first));
-			snprintf(msg, sizeof(msg), "%s:%d: %s\n    in statement: %s",
-				 origin ? origin : "script", first_line + st->line - 1, err->msg, first);
+			if (snprintf(msg, sizeof(msg), "%s:%d: %s\n    in statement: %s",
+				     origin ? origin : "script", first_line + st->line - 1, err->msg,
+				     first) >= (int)sizeof(msg))
+				msg[sizeof(msg) - 1] = '\0'; /* cut: the start says what failed */
 			memcpy(err->msg, msg, sizeof(msg));
 			if (failed_index)
 				*failed_index = i;

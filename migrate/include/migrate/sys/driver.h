@@ -1,7 +1,7 @@
 /*
  * For backend authors: the versioned vtable a driver fills. A backend's
- * connection struct embeds mg_db as its first member, fills it in its open
- * function with mg_db_init_base, and is found through the registry
+ * connection struct embeds mg_db as its first member, fills every field in its
+ * open function, and is found through the registry
  * (driver/registry.c). Transport only: quoting, introspection and DDL
  * rendering belong to the dialect layer, not here.
  */
