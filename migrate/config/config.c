@@ -171,11 +171,15 @@ static char *pass_long_line(parser *p, char *str, int num, const char *s, size_t
 	while (start < s + n && is_blank(*start))
 		start++;
 	snprintf(mark, sizeof(mark), "%c%zu", LONG_MARK, p->long_values.len);
-	if (*start == '[' || *start == ';' || *start == '#') {
-		if (*start == '[')
-			record_error(p, p->lineno, MG_EINPUT, "%s:%d: section header is longer than %d characters",
-				     p->file, p->lineno, num - 3);
+	if (*start == ';' || *start == '#') {
 		snprintf(str, (size_t)num, "\n");
+		return str;
+	}
+	if (*start == '[' && !(p->line_indented && p->prev_name)) {
+		/* The reader has opened the section already (handlers use its
+		 * name, not inih's); inih only needs to see a header, or an
+		 * unterminated one to report. */
+		snprintf(str, (size_t)num, memchr(start, ']', (size_t)(s + n - start)) ? "[long]\n" : "[\n");
 		return str;
 	}
 	if (p->line_indented) {
@@ -192,8 +196,7 @@ static char *pass_long_line(parser *p, char *str, int num, const char *s, size_t
 	}
 	klen = (size_t)(sep - start);
 	if (klen + strlen(mark) + 3 > (size_t)num) {
-		record_error(p, p->lineno, MG_EINPUT, "%s:%d: key name is longer than %d characters",
-			     p->file, p->lineno, INIH_NAME_MAX - 1);
+		record_error(p, p->lineno, MG_EINPUT, "%s:%d: key name is too long", p->file, p->lineno);
 		snprintf(str, (size_t)num, "\n");
 		return str;
 	}

@@ -295,6 +295,25 @@ static void test_config_load__long_lines(void **state)
 	mg_buf_puts(&ini, "oops\n");
 	assert_int_equal(load(f, ini.ptr), MG_EINPUT);
 	assert_error_at(f, 6, "expected 'key = value' or '[section]', not 'oops'");
+
+	/* a long section header (longer than inih's section buffer too) */
+	mg_buf_clear(&ini);
+	mg_buf_puts(&ini, "[migrate]\n[db:");
+	for (int i = 0; i < 25; i++)
+		mg_buf_puts(&ini, "label_long");
+	mg_buf_puts(&ini, "]\nurl = sqlite:///x.db\n");
+	load_ok(f, ini.ptr);
+	assert_int_equal(strlen(f->cfg.db->label), 250);
+	assert_string_equal(f->cfg.url, "sqlite:///x.db");
+	assert_string_equal(f->warnings.ptr, "");
+	mg_buf_clear(&ini);
+	mg_buf_puts(&ini, "[migrate]\n[db:");
+	for (int i = 0; i < 25; i++)
+		mg_buf_puts(&ini, "label_long");
+	mg_buf_puts(&ini, "\nurl = sqlite:///x.db\n");
+	assert_int_equal(load(f, ini.ptr), MG_EINPUT);
+	assert_error_at(f, 2, "unterminated section header '[db:label_longlabel_longlabel_longlabel_longlabel_longlab...' "
+			      "(missing ']')");
 	mg_buf_release(&ini);
 	mg_buf_release(&url);
 }
