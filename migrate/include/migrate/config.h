@@ -38,7 +38,7 @@ typedef struct mg_config {
 	const char *schema;            /* NULL = the connection's default */
 	const char *default_db;
 	const char *dev_url;
-	const char *cache_dir;         /* for compiled C revisions */
+	const char *cache_dir;         /* for compiled C revisions; NULL if neither XDG_CACHE_HOME nor HOME is set */
 	mg_db_config *dbs;
 	size_t ndbs;
 	/* -x key=value pairs, in command-line order (db= included). */
@@ -66,7 +66,11 @@ typedef struct mg_config_options {
 
 /* Loads and validates. Returns MG_OK, MG_ENOTFOUND (no file found),
  * MG_EINPUT (malformed: message "FILE:LINE: ..."), MG_EUSAGE (bad -x, unknown
- * db label). On error *cfg is released already. */
+ * db label), MG_EIO (file unreadable). On error *cfg is released already.
+ * Relative paths in the file (script_location, version_locations, models,
+ * cache_dir) are relative to the file's folder, not the current one. With
+ * several [db:...] sections and no choice (-x db, --db, default_db), db and
+ * url stay NULL (unless MIGRATE_URL is set). */
 int mg_config_load(mg_config *cfg, const mg_config_options *opts, mg_error *err);
 void mg_config_release(mg_config *cfg);
 
