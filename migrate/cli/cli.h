@@ -12,6 +12,7 @@
 #include "migrate/config.h"
 #include "migrate/driver.h"
 #include "migrate/error.h"
+#include "migrate/graph.h"
 
 typedef enum mg_format { MG_FORMAT_TEXT = 0, MG_FORMAT_JSON } mg_format;
 
@@ -19,6 +20,7 @@ typedef enum mg_format { MG_FORMAT_TEXT = 0, MG_FORMAT_JSON } mg_format;
 enum {
 	MG_NEEDS_CONFIG = 1 << 0,
 	MG_NEEDS_DB = 1 << 1, /* implies config */
+	MG_NEEDS_GRAPH = 1 << 2, /* implies config: the revision graph is loaded */
 };
 
 /* Returned by a command (or the option parser) when it printed --help. */
@@ -39,6 +41,7 @@ typedef struct mg_cli {
 	int have_config;
 	mg_db *db;        /* open when a command needs the database; closed at exit */
 	mg_url url;       /* parsed config.url while db is open */
+	mg_graph *graph;  /* loaded from config.version_locations; freed at exit */
 	mg_error err;     /* the error a failing command reports */
 } mg_cli;
 
@@ -89,6 +92,8 @@ void mg_cli_usage(mg_cli *cli, const mg_command *cmd, const mg_cli_opt *opts, FI
 int mg_cli_need_config(mg_cli *cli);
 /* Opens the configured database (once). */
 int mg_cli_need_db(mg_cli *cli);
+/* Loads the revision graph from the configured version folders (once). */
+int mg_cli_need_graph(mg_cli *cli);
 
 /* Sets cli->err and returns code: shorthand for commands. */
 int mg_cli_fail(mg_cli *cli, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -1,15 +1,32 @@
 /*
- * migrate stamp: set the version table to a revision without running revisions.
+ * migrate stamp REV: sets the version table to REV without running any
+ * revision (adopting an existing database, or after a manual fix).
  */
-#include "cli/cli.h"
+#include "cli/run_common.h"
 
 static int cmd_stamp(mg_cli *cli, int argc, char **argv);
 
 const mg_command mg_cmd_stamp = {
-	"stamp", cmd_stamp, 0, "Set the version table to a revision without running revisions.", 0,
+	"stamp", cmd_stamp, 0, "Set the version table to a revision without running revisions.", 1,
 };
 
 static int cmd_stamp(mg_cli *cli, int argc, char **argv)
 {
-	return mg_cli_not_available(cli, &mg_cmd_stamp, argc, argv);
+	mg_run r = { 0 };
+	const char *target = NULL;
+	int purge = 0;
+	const mg_cli_opt opts[] = {
+		{ MG_OPT_ARG, "REV", 0, &target, NULL, "revision(s) to record: an id, head, heads, base, LABEL@head", 0 },
+		{ MG_OPT_FLAG, "purge", 0, &purge, NULL, "empty the version table first (also of unknown revisions)", 0 },
+		MG_RUN_OPTIONS(r),
+		{ MG_OPT_END, NULL, 0, NULL, NULL, NULL, 0 },
+	};
+	int rc = mg_cli_parse(cli, &mg_cmd_stamp, argc, argv, opts);
+
+	if (rc != MG_OK)
+		return rc;
+	rc = mg_run_prepare(&r, cli);
+	if (rc == MG_OK)
+		rc = mg_exec_stamp(cli->db, cli->graph, target, purge, &r.opts, &cli->err);
+	return mg_run_finish(&r, rc, "stamp");
 }

@@ -105,6 +105,18 @@ int mg_cli_need_db(mg_cli *cli)
 	return mg_db_open(&cli->db, &cli->url, &o, &cli->err);
 }
 
+int mg_cli_need_graph(mg_cli *cli)
+{
+	int rc;
+
+	if (cli->graph)
+		return MG_OK;
+	if ((rc = mg_cli_need_config(cli)) != MG_OK)
+		return rc;
+	return mg_graph_load(&cli->graph, cli->config.version_locations,
+			     cli->config.n_version_locations, &cli->err);
+}
+
 /* Global options may stand anywhere before "--"; they are removed from argv
  * so commands see only their own. Returns MG_OK or MG_EUSAGE. */
 static int take_global_options(mg_cli *cli, int *argc, char **argv, int *show_version)
@@ -179,6 +191,8 @@ static void cli_release(mg_cli *cli)
 {
 	mg_db_close(cli->db);
 	cli->db = NULL;
+	mg_graph_free(cli->graph);
+	cli->graph = NULL;
 	mg_url_release(&cli->url);
 	if (cli->have_config)
 		mg_config_release(&cli->config);
@@ -227,8 +241,10 @@ int main(int argc, char **argv)
 			for (int i = 2; i < argc; i++)
 				if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
 					cli.help_requested = 1;
-			if (!cli.help_requested && (cmd->needs & (MG_NEEDS_CONFIG | MG_NEEDS_DB)))
+			if (!cli.help_requested && (cmd->needs & (MG_NEEDS_CONFIG | MG_NEEDS_DB | MG_NEEDS_GRAPH)))
 				rc = mg_cli_need_config(&cli);
+			if (rc == MG_OK && !cli.help_requested && (cmd->needs & MG_NEEDS_GRAPH))
+				rc = mg_cli_need_graph(&cli);
 			if (rc == MG_OK && !cli.help_requested && (cmd->needs & MG_NEEDS_DB))
 				rc = mg_cli_need_db(&cli);
 			if (rc == MG_OK)

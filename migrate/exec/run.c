@@ -699,11 +699,12 @@ int mg_exec_stamp(mg_db *db, const mg_graph *g, const char *target, int purge,
 	}
 	if ((rc = apply_version_update(&c, &removed, &added)) != MG_OK)
 		goto fail;
+	/* A stamp says the schema is now known to be exactly this: any
+	 * half-applied run recorded before is settled by it. */
+	mg_vt_sql_log_forget_partial(&c.vt, &c.sql, NULL);
+	if ((rc = sink(&c, c.sql.ptr)) != MG_OK)
+		goto fail;
 	for (size_t t = 0; t < targets.len; t++) {
-		/* A stamp settles any half-applied run of the revisions it names. */
-		mg_vt_sql_log_forget_partial(&c.vt, &c.sql, targets.items[t]->id);
-		if ((rc = sink(&c, c.sql.ptr)) != MG_OK)
-			goto fail;
 		mg_vt_sql_log_start(&c.vt, &c.sql, targets.items[t]->id, "stamp", targets.items[t]->checksum,
 				    c.db && c.d == MG_DIALECT_SQLITE ? mg_db_user(c.db) : NULL);
 		if ((rc = sink(&c, c.sql.ptr)) != MG_OK)

@@ -216,13 +216,17 @@ void mg_vt_sql_delete_all(const mg_vt *vt, mg_buf *sql)
 
 static void where_partial(const mg_vt *vt, mg_buf *sql, const char *rev, const char *direction)
 {
-	mg_buf_puts(sql, " WHERE revision = ");
-	mg_sql_quote_literal(vt->dialect, sql, rev);
+	mg_buf_puts(sql, " WHERE ");
+	if (rev) {
+		mg_buf_puts(sql, "revision = ");
+		mg_sql_quote_literal(vt->dialect, sql, rev);
+		mg_buf_puts(sql, " AND ");
+	}
+	mg_buf_puts(sql, "finished_at IS NULL");
 	if (direction) {
 		mg_buf_puts(sql, " AND direction = ");
 		mg_sql_quote_literal(vt->dialect, sql, direction);
 	}
-	mg_buf_puts(sql, " AND finished_at IS NULL");
 }
 
 void mg_vt_sql_log_start(const mg_vt *vt, mg_buf *sql, const char *rev, const char *direction,

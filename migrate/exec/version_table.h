@@ -42,8 +42,8 @@ void mg_vt_sql_update(const mg_vt *vt, mg_buf *sql, const char *from, const char
 void mg_vt_sql_delete_all(const mg_vt *vt, mg_buf *sql);
 
 /* Log rows: a step starts (finished_at NULL), progresses (statements done
- * outside a transaction), finishes; stale partial rows of a revision are
- * dropped by stamp. user may be NULL (server expression used). */
+ * outside a transaction), finishes; stamp drops every partial row (rev NULL)
+ * or one revision's. user may be NULL (server expression used). */
 void mg_vt_sql_log_start(const mg_vt *vt, mg_buf *sql, const char *rev, const char *direction,
 			 const char *checksum, const char *user);
 void mg_vt_sql_log_progress(const mg_vt *vt, mg_buf *sql, const char *rev, const char *direction,
