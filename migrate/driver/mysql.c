@@ -3,6 +3,8 @@
  * (MariaDB Connector/C or Oracle's libmysqlclient), multi-statement exec,
  * prepared-statement queries with text parameters, and the run lock as a
  * server-wide GET_LOCK. MySQL has no transactional DDL: DDL commits at once.
+ * Written against MariaDB Connector/C 3.x (Debian's libmysqlclient); Oracle's
+ * libmysqlclient 8 would need MYSQL_OPT_SSL_MODE and bool for my_bool.
  */
 #include <limits.h>
 #include <pthread.h>

@@ -272,6 +272,54 @@ static void test_driver_mysql_open__percent_encoded_password(void **state)
 	assert_null(strstr(err.msg, "%40"));
 }
 
+static void test_driver_mysql_open__unix_socket(void **state)
+{
+	fixture *f = *state;
+	mg_db *tcp = open_url(&f->url), *db;
+	char *sock = scalar(tcp, "SELECT @@socket", NULL), text[1024], query[600], *host;
+	const char *where = "SELECT HOST FROM information_schema.PROCESSLIST WHERE ID = CONNECTION_ID()";
+
+	/* over TCP the session's host carries a port, over the socket it does not */
+	host = scalar(tcp, where, NULL);
+	assert_non_null(strchr(host, ':'));
+	free(host);
+	mg_db_close(tcp);
+
+	snprintf(query, sizeof(query), "unix_socket=%s", sock);
+	snprintf(text, sizeof(text), "mysql://%s:%s@localhost/%s?%s", f->url.user, f->url.password,
+		 f->url.database, query);
+	db = open_text_ok(text);
+	host = scalar(db, where, NULL);
+	assert_string_equal(host, "localhost");
+	free(host);
+	mg_db_close(db);
+	free(sock);
+}
+
+/* Connector/C asks for TLS but would go on in plain text: REQUIRED is
+ * checked after connecting. Only meaningful on a server without TLS. */
+static void test_driver_mysql_open__ssl_required_without_tls(void **state)
+{
+	fixture *f = *state;
+	mg_db *db = open_url(&f->url);
+	char *have = scalar(db, "SELECT @@have_ssl", NULL), text[1024], expected[1024];
+	mg_error err;
+
+	mg_db_close(db);
+	if (strcmp(have, "YES") == 0) {
+		free(have);
+		skip();
+	}
+	free(have);
+	url_text(f, f->url.user, f->url.password, "ssl-mode=REQUIRED", text, sizeof(text));
+	assert_int_equal(open_text(text, &db, &err), MG_EDRIVER);
+	assert_null(db);
+	snprintf(expected, sizeof(expected),
+		 "cannot connect to MySQL at %s:%d/%s: ssl-mode requires TLS but the server does not offer it",
+		 f->url.host, f->url.port, f->url.database);
+	assert_string_equal(err.msg, expected);
+}
+
 static void test_driver_mysql_open__unknown_param(void **state)
 {
 	fixture *f = *state;
@@ -328,6 +376,22 @@ static void test_driver_mysql_exec__missing_table(void **state)
 	assert_string_equal(err.sqlstate, "42000");
 	/* the connection is still usable */
 	assert_int_equal(scalar_long(db, "SELECT 1", NULL), 1);
+	mg_db_close(db);
+}
+
+/* Server text that quotes the statement back never shows the password. */
+static void test_driver_mysql_exec__password_redacted(void **state)
+{
+	fixture *f = *state;
+	mg_db *db = open_url(&f->url);
+	char sql[512];
+	mg_error err;
+
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM WHERE secret = '%s'", f->url.password);
+	mg_error_init(&err);
+	assert_int_equal(mg_db_exec(db, sql, &err), MG_EDRIVER);
+	assert_null(strstr(err.msg, f->url.password));
+	assert_non_null(strstr(err.msg, "secret = '***'"));
 	mg_db_close(db);
 }
 
@@ -723,9 +787,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_driver_mysql_open__wrong_password, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_mysql_open__password_in_server_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_mysql_open__percent_encoded_password, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_driver_mysql_open__unix_socket, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_driver_mysql_open__ssl_required_without_tls, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_mysql_open__unknown_param, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_mysql_open__bad_param_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_mysql_exec__missing_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_driver_mysql_exec__password_redacted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_mysql_exec__multi_statement_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_mysql_query__params_and_nulls, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_mysql_query__errors, setup, teardown),
