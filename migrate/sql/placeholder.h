@@ -23,7 +23,7 @@ typedef const char *(*mg_sql_lookup)(void *ctx, const char *name);
  * lookup(ctx, name); name is [A-Za-z_][A-Za-z0-9_.]*.
  *
  * - `$${` is an escape and yields a literal `${` (so `$${name}` gives
- *   `${name}` unexpanded).
+ *   `${name}` unexpanded). Matching is leftmost: `$$${a}` gives `$${a}`.
  * - A `$` that does not open `${name}` is copied as it is: PostgreSQL `$1`,
  *   `$$` and `$tag$` are untouched, and so is a `${` that is not followed by
  *   a valid name and `}`.

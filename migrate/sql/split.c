@@ -2,7 +2,8 @@
  * The statement splitter: one linear pass over a script that knows each
  * dialect's quotes, comments and compound bodies, and returns slices of the
  * script (no copies). Keywords are only looked at in CREATE statements, so
- * ordinary DML and DDL cost one byte test per character.
+ * ordinary DML and DDL cost one byte test per character. PostgreSQL strings
+ * are read as standard_conforming_strings = on (the default since 9.1).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -200,8 +201,8 @@ static void begin_token(scan *st, size_t at)
 	}
 }
 
-/* MySQL block stack: pop down to (and including) the innermost block of a
- * kind accepted by `want`; nothing when there is none, so that a keyword
+/* MySQL block stack: pop down to (and including) the innermost block of
+ * kind1 or kind2; nothing when there is none, so that a keyword
  * taken for an opener by mistake (the IF() function) heals at the next END. */
 static void pop_block(scan *st, int kind1, int kind2)
 {
