@@ -1,0 +1,425 @@
+/*
+ * The catalog model's life: reading dispatched to one reader per dialect,
+ * the helpers those readers share, the final sort that makes every order
+ * stable, lookups, and the deterministic text dump.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "catalog/catalog_int.h"
+#include "util/buf.h"
+
+const char *mg_fk_action_name(mg_fk_action a)
+{
+	switch (a) {
+	case MG_FK_RESTRICT: return "RESTRICT";
+	case MG_FK_CASCADE: return "CASCADE";
+	case MG_FK_SET_NULL: return "SET NULL";
+	case MG_FK_SET_DEFAULT: return "SET DEFAULT";
+	case MG_FK_NO_ACTION: break;
+	}
+	return "NO ACTION";
+}
+
+mg_fk_action mg_cat_fk_action(const char *s)
+{
+	if (!s)
+		return MG_FK_NO_ACTION;
+	if (!strcasecmp(s, "RESTRICT") || !strcmp(s, "r"))
+		return MG_FK_RESTRICT;
+	if (!strcasecmp(s, "CASCADE") || !strcmp(s, "c"))
+		return MG_FK_CASCADE;
+	if (!strcasecmp(s, "SET NULL") || !strcmp(s, "n"))
+		return MG_FK_SET_NULL;
+	if (!strcasecmp(s, "SET DEFAULT") || !strcmp(s, "d"))
+		return MG_FK_SET_DEFAULT;
+	return MG_FK_NO_ACTION;
+}
+
+int mg_cat_query(mg_catalog_impl *c, const char *what, const char *sql, size_t nparams,
+		 const char *const *params, mg_rows *rows, mg_error *err)
+{
+	int rc;
+
+	c->pub.nqueries++;
+	rc = mg_db_query(c->db, sql, nparams, params, rows, err);
+	if (rc != MG_OK)
+		mg_error_prefix(err, "cannot read the %s of schema \"%s\": ", what,
+				c->pub.schema ? c->pub.schema : "?");
+	return rc;
+}
+
+int mg_cat_cols(const mg_rows *r, const char *const *names, int *idx, size_t n, mg_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		idx[i] = mg_rows_col(r, names[i]);
+		if (idx[i] < 0)
+			return mg_error_set(err, MG_EDRIVER,
+					    "catalog query result has no column \"%s\"", names[i]);
+	}
+	return MG_OK;
+}
+
+char *mg_cat_str(mg_catalog_impl *c, const char *s)
+{
+	return s ? mg_arena_strdup(&c->arena, s) : NULL;
+}
+
+char *mg_cat_strnz(mg_catalog_impl *c, const char *s)
+{
+	return s && *s ? mg_arena_strdup(&c->arena, s) : NULL;
+}
+
+size_t mg_cat_split(mg_catalog_impl *c, const char *s, char sep, const char ***out)
+{
+	const char **arr = NULL;
+	size_t n = 0;
+
+	*out = NULL;
+	if (!s || !*s)
+		return 0;
+	for (;;) {
+		const char *e = strchr(s, sep);
+		size_t len = e ? (size_t)(e - s) : strlen(s);
+		const char *part = mg_arena_strndup(&c->arena, s, len);
+		MG_CAT_PUSH(&c->arena, arr, n, part);
+		if (!e)
+			break;
+		s = e + 1;
+	}
+	*out = arr;
+	return n;
+}
+
+mg_table *mg_cat_add_table(mg_catalog_impl *c, const char *name)
+{
+	mg_table *t;
+
+	if (mg_map_has(&c->excluded, name))
+		return NULL;
+	t = mg_arena_alloc(&c->arena, sizeof(*t));
+	t->name = mg_arena_strdup(&c->arena, name);
+	MG_CAT_PUSH(&c->arena, c->pub.tables, c->pub.ntables, t);
+	mg_map_put(&c->table_map, t->name, t);
+	return t;
+}
+
+mg_table *mg_cat_find(mg_catalog_impl *c, const char *name)
+{
+	return name ? mg_map_get(&c->table_map, name) : NULL;
+}
+
+/* Named objects sort by name, unnamed ones after them in a stable order. */
+static int compare_names(const char *a, const char *b)
+{
+	if (a && b)
+		return strcmp(a, b);
+	return a ? -1 : b ? 1 : 0;
+}
+
+static int compare_string_lists(const char **a, size_t na, const char **b, size_t nb)
+{
+	for (size_t i = 0; i < na && i < nb; i++) {
+		int d = strcmp(a[i], b[i]);
+		if (d)
+			return d;
+	}
+	return na < nb ? -1 : na > nb ? 1 : 0;
+}
+
+static int compare_tables(const void *a, const void *b)
+{
+	return strcmp((*(mg_table *const *)a)->name, (*(mg_table *const *)b)->name);
+}
+
+static int compare_indexes(const void *a, const void *b)
+{
+	return compare_names((*(mg_index *const *)a)->name, (*(mg_index *const *)b)->name);
+}
+
+static int compare_uniques(const void *a, const void *b)
+{
+	const mg_unique *x = *(mg_unique *const *)a, *y = *(mg_unique *const *)b;
+	int d = compare_names(x->name, y->name);
+	return d ? d : compare_string_lists(x->columns, x->ncolumns, y->columns, y->ncolumns);
+}
+
+static int compare_checks(const void *a, const void *b)
+{
+	const mg_check *x = *(mg_check *const *)a, *y = *(mg_check *const *)b;
+	int d = compare_names(x->name, y->name);
+	return d ? d : strcmp(x->expr ? x->expr : "", y->expr ? y->expr : "");
+}
+
+static int compare_fks(const void *a, const void *b)
+{
+	const mg_foreign_key *x = *(mg_foreign_key *const *)a, *y = *(mg_foreign_key *const *)b;
+	int d = compare_names(x->name, y->name);
+	if (!d)
+		d = compare_string_lists(x->columns, x->ncolumns, y->columns, y->ncolumns);
+	if (!d)
+		d = strcmp(x->ref_table ? x->ref_table : "", y->ref_table ? y->ref_table : "");
+	return d;
+}
+
+void mg_cat_finish(mg_catalog_impl *c)
+{
+	mg_catalog *cat = &c->pub;
+
+	if (cat->ntables > 1)
+		qsort(cat->tables, cat->ntables, sizeof(*cat->tables), compare_tables);
+	for (size_t i = 0; i < cat->ntables; i++) {
+		mg_table *t = cat->tables[i];
+		if (t->nindexes > 1)
+			qsort(t->indexes, t->nindexes, sizeof(*t->indexes), compare_indexes);
+		if (t->nuniques > 1)
+			qsort(t->uniques, t->nuniques, sizeof(*t->uniques), compare_uniques);
+		if (t->nchecks > 1)
+			qsort(t->checks, t->nchecks, sizeof(*t->checks), compare_checks);
+		if (t->nforeign_keys > 1)
+			qsort(t->foreign_keys, t->nforeign_keys, sizeof(*t->foreign_keys),
+			      compare_fks);
+	}
+}
+
+static mg_catalog_impl *catalog_new(mg_db *db, const mg_catalog_read_options *opts)
+{
+	mg_catalog_impl *c = mg_xcalloc(1, sizeof(*c));
+
+	mg_arena_init(&c->arena);
+	mg_map_init(&c->table_map);
+	mg_map_init(&c->excluded);
+	c->db = db;
+	c->pub.dialect = mg_db_dialect(db);
+	c->pub.server_version = mg_db_server_version(db);
+	if (opts && opts->exclude_tables) {
+		for (const char *const *p = opts->exclude_tables; *p; p++)
+			mg_map_put(&c->excluded, *p, (void *)*p);
+	}
+	return c;
+}
+
+int mg_catalog_read_opts(mg_db *db, const mg_catalog_read_options *opts, mg_catalog **out,
+			 mg_error *err)
+{
+	const char *schema = opts ? opts->schema : NULL;
+	mg_catalog_impl *c;
+	int rc;
+
+	*out = NULL;
+	c = catalog_new(db, opts);
+	switch (c->pub.dialect) {
+	case MG_DIALECT_POSTGRESQL:
+		rc = mg_cat_read_pg(c, schema, err);
+		break;
+	case MG_DIALECT_MYSQL:
+		rc = mg_cat_read_mysql(c, schema, err);
+		break;
+	case MG_DIALECT_SQLITE:
+		rc = mg_cat_read_sqlite(c, schema, err);
+		break;
+	default:
+		rc = mg_error_set(err, MG_ENOTBUILT, "no catalog reader for this database");
+		break;
+	}
+	/* The exclusion names are borrowed from the caller: forget them now. */
+	mg_map_release(&c->excluded);
+	c->db = NULL;
+	if (rc != MG_OK) {
+		mg_catalog_free(&c->pub);
+		return rc;
+	}
+	mg_cat_finish(c);
+	*out = &c->pub;
+	return MG_OK;
+}
+
+int mg_catalog_read(mg_db *db, const char *schema, mg_catalog **out, mg_error *err)
+{
+	mg_catalog_read_options opts = { schema, NULL };
+	return mg_catalog_read_opts(db, &opts, out, err);
+}
+
+void mg_catalog_free(mg_catalog *cat)
+{
+	mg_catalog_impl *c;
+
+	if (!cat)
+		return;
+	c = mg_cat_impl(cat);
+	mg_map_release(&c->table_map);
+	mg_map_release(&c->excluded);
+	mg_arena_release(&c->arena);
+	free(c);
+}
+
+mg_table *mg_catalog_table(const mg_catalog *cat, const char *name)
+{
+	return mg_map_get(&mg_cat_impl(cat)->table_map, name);
+}
+
+mg_column *mg_table_column(const mg_table *t, const char *name)
+{
+	for (size_t i = 0; i < t->ncolumns; i++) {
+		if (!strcmp(t->columns[i]->name, name))
+			return t->columns[i];
+	}
+	return NULL;
+}
+
+/* ---- dump ---- */
+
+/* Text in single quotes with '' for a quote and \n for a newline, so every
+ * object stays on one line. */
+static void dump_quoted(mg_buf *out, const char *s)
+{
+	mg_buf_putc(out, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			mg_buf_puts(out, "''");
+		else if (*s == '\n')
+			mg_buf_puts(out, "\\n");
+		else
+			mg_buf_putc(out, *s);
+	}
+	mg_buf_putc(out, '\'');
+}
+
+static void dump_list(mg_buf *out, const char **items, size_t n)
+{
+	mg_buf_putc(out, '(');
+	for (size_t i = 0; i < n; i++)
+		mg_buf_printf(out, "%s%s", i ? ", " : "", items[i]);
+	mg_buf_putc(out, ')');
+}
+
+static void dump_column(mg_buf *out, const mg_column *col)
+{
+	static const char *const identity[] = { "", " identity always", " identity by default",
+						" serial", " auto_increment" };
+
+	mg_buf_printf(out, "  column %s %s", col->name, col->type);
+	if (col->affinity)
+		mg_buf_printf(out, " affinity %s", col->affinity);
+	mg_buf_puts(out, col->nullable ? " null" : " not null");
+	if (col->default_expr) {
+		mg_buf_puts(out, " default ");
+		dump_quoted(out, col->default_expr);
+	}
+	mg_buf_puts(out, identity[col->identity]);
+	if (col->serial_sequence)
+		mg_buf_printf(out, " sequence %s", col->serial_sequence);
+	if (col->generated) {
+		mg_buf_printf(out, " generated %s ",
+			      col->generated == MG_GENERATED_STORED ? "stored" : "virtual");
+		dump_quoted(out, col->generated_expr ? col->generated_expr : "");
+	}
+	if (col->collation)
+		mg_buf_printf(out, " collate %s", col->collation);
+	if (col->comment) {
+		mg_buf_puts(out, " comment ");
+		dump_quoted(out, col->comment);
+	}
+	mg_buf_putc(out, '\n');
+}
+
+static void dump_index(mg_buf *out, const mg_index *ix)
+{
+	mg_buf_printf(out, "  index %s%s", ix->name ? ix->name : "-", ix->unique ? " unique" : "");
+	if (ix->method)
+		mg_buf_printf(out, " %s", ix->method);
+	mg_buf_puts(out, " (");
+	for (size_t i = 0; i < ix->nelems; i++) {
+		const mg_index_elem *e = &ix->elems[i];
+		if (i)
+			mg_buf_puts(out, ", ");
+		if (e->column)
+			mg_buf_puts(out, e->column);
+		else
+			mg_buf_printf(out, "expr %s", e->expr ? e->expr : "?");
+		if (e->prefix_length)
+			mg_buf_printf(out, "(%d)", e->prefix_length);
+		if (e->collation)
+			mg_buf_printf(out, " collate %s", e->collation);
+		if (e->desc)
+			mg_buf_puts(out, " desc");
+		if (e->nulls)
+			mg_buf_puts(out, e->nulls == 1 ? " nulls first" : " nulls last");
+	}
+	mg_buf_putc(out, ')');
+	if (ix->ninclude) {
+		mg_buf_puts(out, " include ");
+		dump_list(out, ix->include, ix->ninclude);
+	}
+	if (ix->nulls_not_distinct)
+		mg_buf_puts(out, " nulls not distinct");
+	if (ix->where) {
+		mg_buf_puts(out, " where ");
+		dump_quoted(out, ix->where);
+	}
+	mg_buf_putc(out, '\n');
+}
+
+static void dump_table(const mg_catalog *cat, mg_buf *out, const mg_table *t)
+{
+	mg_buf_printf(out, "table %s", t->name);
+	if (t->engine)
+		mg_buf_printf(out, " engine %s", t->engine);
+	if (t->collation)
+		mg_buf_printf(out, " collate %s", t->collation);
+	if (t->comment) {
+		mg_buf_puts(out, " comment ");
+		dump_quoted(out, t->comment);
+	}
+	mg_buf_putc(out, '\n');
+	for (size_t i = 0; i < t->ncolumns; i++)
+		dump_column(out, t->columns[i]);
+	if (t->primary_key) {
+		mg_buf_printf(out, "  primary key %s ",
+			      t->primary_key->name ? t->primary_key->name : "-");
+		dump_list(out, t->primary_key->columns, t->primary_key->ncolumns);
+		mg_buf_putc(out, '\n');
+	}
+	for (size_t i = 0; i < t->nindexes; i++)
+		dump_index(out, t->indexes[i]);
+	for (size_t i = 0; i < t->nuniques; i++) {
+		const mg_unique *u = t->uniques[i];
+		mg_buf_printf(out, "  unique %s ", u->name ? u->name : "-");
+		dump_list(out, u->columns, u->ncolumns);
+		if (u->nulls_not_distinct)
+			mg_buf_puts(out, " nulls not distinct");
+		if (u->deferrable)
+			mg_buf_puts(out, u->initially_deferred ? " deferrable initially deferred"
+							       : " deferrable");
+		mg_buf_putc(out, '\n');
+	}
+	for (size_t i = 0; i < t->nchecks; i++) {
+		mg_buf_printf(out, "  check %s ", t->checks[i]->name ? t->checks[i]->name : "-");
+		dump_quoted(out, t->checks[i]->expr ? t->checks[i]->expr : "");
+		mg_buf_putc(out, '\n');
+	}
+	for (size_t i = 0; i < t->nforeign_keys; i++) {
+		const mg_foreign_key *fk = t->foreign_keys[i];
+		mg_buf_printf(out, "  foreign key %s ", fk->name ? fk->name : "-");
+		dump_list(out, fk->columns, fk->ncolumns);
+		mg_buf_puts(out, " references ");
+		if (fk->ref_schema && cat->schema && strcmp(fk->ref_schema, cat->schema))
+			mg_buf_printf(out, "%s.", fk->ref_schema);
+		mg_buf_printf(out, "%s ", fk->ref_table);
+		dump_list(out, fk->ref_columns, fk->ncolumns);
+		mg_buf_printf(out, " on update %s on delete %s", mg_fk_action_name(fk->on_update),
+			      mg_fk_action_name(fk->on_delete));
+		if (fk->deferrable)
+			mg_buf_puts(out, fk->initially_deferred ? " deferrable initially deferred"
+								: " deferrable");
+		mg_buf_putc(out, '\n');
+	}
+}
+
+void mg_catalog_dump(const mg_catalog *cat, mg_buf *out)
+{
+	mg_buf_printf(out, "catalog %s\n", mg_dialect_name(cat->dialect));
+	for (size_t i = 0; i < cat->ntables; i++)
+		dump_table(cat, out, cat->tables[i]);
+}

@@ -1,0 +1,312 @@
+/*
+ * MySQL and MariaDB introspection through information_schema: one query per
+ * object kind for the whole database (six in all), columns fetched by name,
+ * SQL gated on the server (MySQL 8 functional indexes and check constraints
+ * from 8.0.16; MariaDB 10.2+ checks and its quoted COLUMN_DEFAULT form).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "catalog/catalog_int.h"
+#include "util/buf.h"
+
+typedef struct my_reader {
+	mg_catalog_impl *c;
+	const char *schema;
+	const char *db_collation;
+	bool mariadb;
+	long version;
+} my_reader;
+
+static bool same(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
+
+static int read_tables(my_reader *r, mg_error *err)
+{
+	static const char sql[] =
+		"SELECT TABLE_NAME AS name, ENGINE AS engine, TABLE_COLLATION AS collation,"
+		" TABLE_COMMENT AS comment"
+		" FROM information_schema.TABLES"
+		" WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'";
+	static const char *const names[] = { "name", "engine", "collation", "comment" };
+	enum { NAME, ENGINE, COLLATION, COMMENT, NCOLS };
+	int idx[NCOLS], rc;
+	mg_rows rows;
+
+	rc = mg_cat_query(r->c, "tables", sql, 1, &r->schema, &rows, err);
+	if (rc != MG_OK)
+		return rc;
+	rc = mg_cat_cols(&rows, names, idx, NCOLS, err);
+	for (size_t i = 0; rc == MG_OK && i < rows.nrows; i++) {
+		mg_table *t = mg_cat_add_table(r->c, mg_rows_get(&rows, i, idx[NAME]));
+		if (!t)
+			continue;
+		t->engine = mg_cat_strnz(r->c, mg_rows_get(&rows, i, idx[ENGINE]));
+		t->collation = mg_cat_strnz(r->c, mg_rows_get(&rows, i, idx[COLLATION]));
+		t->comment = mg_cat_strnz(r->c, mg_rows_get(&rows, i, idx[COMMENT]));
+	}
+	mg_rows_release(&rows);
+	return rc;
+}
+
+static int read_columns(my_reader *r, mg_error *err)
+{
+	static const char sql[] =
+		"SELECT TABLE_NAME AS tbl, COLUMN_NAME AS name, COLUMN_TYPE AS type,"
+		" DATA_TYPE AS data_type, IS_NULLABLE AS nullable, COLUMN_DEFAULT AS dflt,"
+		" EXTRA AS extra, GENERATION_EXPRESSION AS gen, COLLATION_NAME AS collation,"
+		" COLUMN_COMMENT AS comment"
+		" FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?"
+		" ORDER BY TABLE_NAME, ORDINAL_POSITION";
+	static const char *const names[] = { "tbl",   "name", "type",      "data_type", "nullable",
+					     "dflt",  "extra", "gen",      "collation", "comment" };
+	enum { TBL, NAME, TYPE, DATA_TYPE, NULLABLE, DFLT, EXTRA, GEN, COLLATION, COMMENT, NCOLS };
+	/* MariaDB 10.2.7 began to quote literal defaults and to spell "no
+	 * default" as the word NULL. */
+	int quoted = r->mariadb && r->version >= 100207;
+	int idx[NCOLS], rc;
+	mg_rows rows;
+
+	rc = mg_cat_query(r->c, "columns", sql, 1, &r->schema, &rows, err);
+	if (rc != MG_OK)
+		return rc;
+	rc = mg_cat_cols(&rows, names, idx, NCOLS, err);
+	for (size_t i = 0; rc == MG_OK && i < rows.nrows; i++) {
+		mg_catalog_impl *c = r->c;
+		mg_table *t = mg_cat_find(c, mg_rows_get(&rows, i, idx[TBL]));
+		const char *extra = mg_rows_get(&rows, i, idx[EXTRA]);
+		const char *collation = mg_rows_get(&rows, i, idx[COLLATION]);
+		mg_column *col;
+
+		if (!t)
+			continue;
+		col = mg_arena_alloc(&c->arena, sizeof(*col));
+		col->name = mg_cat_str(c, mg_rows_get(&rows, i, idx[NAME]));
+		col->type = mg_cat_mysql_type(c, mg_rows_get(&rows, i, idx[TYPE]));
+		col->nullable = same(mg_rows_get(&rows, i, idx[NULLABLE]), "YES");
+		col->comment = mg_cat_strnz(c, mg_rows_get(&rows, i, idx[COMMENT]));
+		if (collation && !same(collation, t->collation))
+			col->collation = mg_cat_str(c, collation);
+		if (extra && strcasestr(extra, "auto_increment"))
+			col->identity = MG_IDENTITY_AUTO_INCREMENT;
+		if (extra && (strcasestr(extra, "STORED GENERATED") || strcasestr(extra, "PERSISTENT")))
+			col->generated = MG_GENERATED_STORED;
+		else if (extra && strcasestr(extra, "VIRTUAL"))
+			col->generated = MG_GENERATED_VIRTUAL;
+		if (col->generated)
+			col->generated_expr = mg_cat_str(c, mg_rows_get(&rows, i, idx[GEN]));
+		else
+			col->default_expr = mg_cat_mysql_default(
+				c, mg_rows_get(&rows, i, idx[DFLT]),
+				mg_rows_get(&rows, i, idx[DATA_TYPE]), extra, quoted);
+		col->position = (int)t->ncolumns + 1;
+		MG_CAT_PUSH(&c->arena, t->columns, t->ncolumns, col);
+	}
+	mg_rows_release(&rows);
+	return rc;
+}
+
+/* One row per index column, ordered: consecutive rows of one index build it. */
+static int read_indexes(my_reader *r, mg_error *err)
+{
+	mg_buf sql = MG_BUF_INIT;
+	static const char *const names[] = { "tbl",       "name", "non_unique", "seq",
+					     "col",       "dir",  "sub_part",   "method",
+					     "expr" };
+	enum { TBL, NAME, NON_UNIQUE, SEQ, COL, DIR, SUB_PART, METHOD, EXPR, NCOLS };
+	int idx[NCOLS], rc;
+	mg_rows rows;
+	mg_index *ix = NULL;
+	mg_primary_key *pk = NULL;
+
+	mg_buf_printf(&sql,
+		"SELECT TABLE_NAME AS tbl, INDEX_NAME AS name, NON_UNIQUE AS non_unique,"
+		" SEQ_IN_INDEX AS seq, COLUMN_NAME AS col, COLLATION AS dir, SUB_PART AS sub_part,"
+		" INDEX_TYPE AS method, %s AS expr"
+		" FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ?"
+		" ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
+		!r->mariadb && r->version >= 80013 ? "EXPRESSION" : "NULL");
+	rc = mg_cat_query(r->c, "indexes", sql.ptr, 1, &r->schema, &rows, err);
+	mg_buf_release(&sql);
+	if (rc != MG_OK)
+		return rc;
+	rc = mg_cat_cols(&rows, names, idx, NCOLS, err);
+	for (size_t i = 0; rc == MG_OK && i < rows.nrows; i++) {
+		mg_catalog_impl *c = r->c;
+		mg_table *t = mg_cat_find(c, mg_rows_get(&rows, i, idx[TBL]));
+		const char *name = mg_rows_get(&rows, i, idx[NAME]);
+		const char *col = mg_rows_get(&rows, i, idx[COL]);
+		const char *sub = mg_rows_get(&rows, i, idx[SUB_PART]);
+		bool first = same(mg_rows_get(&rows, i, idx[SEQ]), "1");
+
+		if (!t || !name)
+			continue;
+		if (same(name, "PRIMARY")) {
+			if (first) {
+				pk = mg_arena_alloc(&c->arena, sizeof(*pk));
+				pk->name = mg_cat_str(c, name);
+				t->primary_key = pk;
+			}
+			if (pk && col)
+				MG_CAT_PUSH(&c->arena, pk->columns, pk->ncolumns, mg_cat_str(c, col));
+			continue;
+		}
+		if (first) {
+			ix = mg_arena_alloc(&c->arena, sizeof(*ix));
+			ix->name = mg_cat_str(c, name);
+			ix->unique = same(mg_rows_get(&rows, i, idx[NON_UNIQUE]), "0");
+			ix->method = mg_cat_strnz(c, mg_rows_get(&rows, i, idx[METHOD]));
+			MG_CAT_PUSH(&c->arena, t->indexes, t->nindexes, ix);
+		}
+		if (!ix)
+			continue;
+		mg_index_elem e = { 0 };
+		e.column = mg_cat_str(c, col);
+		if (!col)
+			e.expr = mg_cat_str(c, mg_rows_get(&rows, i, idx[EXPR]));
+		e.desc = same(mg_rows_get(&rows, i, idx[DIR]), "D");
+		e.prefix_length = sub ? atoi(sub) : 0;
+		MG_CAT_PUSH(&c->arena, ix->elems, ix->nelems, e);
+	}
+	mg_rows_release(&rows);
+	return rc;
+}
+
+static int read_foreign_keys(my_reader *r, mg_error *err)
+{
+	static const char sql[] =
+		"SELECT k.TABLE_NAME AS tbl, k.CONSTRAINT_NAME AS name, k.ORDINAL_POSITION AS seq,"
+		" k.COLUMN_NAME AS col, k.REFERENCED_TABLE_SCHEMA AS ref_schema,"
+		" k.REFERENCED_TABLE_NAME AS ref_table, k.REFERENCED_COLUMN_NAME AS ref_col,"
+		" rc.UPDATE_RULE AS on_update, rc.DELETE_RULE AS on_delete"
+		" FROM information_schema.REFERENTIAL_CONSTRAINTS rc"
+		" JOIN information_schema.KEY_COLUMN_USAGE k"
+		"  ON k.CONSTRAINT_SCHEMA = rc.CONSTRAINT_SCHEMA"
+		"  AND k.CONSTRAINT_NAME = rc.CONSTRAINT_NAME AND k.TABLE_NAME = rc.TABLE_NAME"
+		" WHERE rc.CONSTRAINT_SCHEMA = ? AND k.REFERENCED_TABLE_NAME IS NOT NULL"
+		" ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION";
+	static const char *const names[] = { "tbl",       "name",    "seq",       "col",
+					     "ref_schema", "ref_table", "ref_col", "on_update",
+					     "on_delete" };
+	enum { TBL, NAME, SEQ, COL, REF_SCHEMA, REF_TABLE, REF_COL, ON_UPDATE, ON_DELETE, NCOLS };
+	int idx[NCOLS], rc;
+	mg_rows rows;
+	mg_foreign_key *fk = NULL;
+	size_t nref = 0;
+
+	rc = mg_cat_query(r->c, "foreign keys", sql, 1, &r->schema, &rows, err);
+	if (rc != MG_OK)
+		return rc;
+	rc = mg_cat_cols(&rows, names, idx, NCOLS, err);
+	for (size_t i = 0; rc == MG_OK && i < rows.nrows; i++) {
+		mg_catalog_impl *c = r->c;
+		mg_table *t = mg_cat_find(c, mg_rows_get(&rows, i, idx[TBL]));
+
+		if (!t)
+			continue;
+		if (same(mg_rows_get(&rows, i, idx[SEQ]), "1")) {
+			fk = mg_arena_alloc(&c->arena, sizeof(*fk));
+			fk->name = mg_cat_str(c, mg_rows_get(&rows, i, idx[NAME]));
+			fk->ref_schema = mg_cat_str(c, mg_rows_get(&rows, i, idx[REF_SCHEMA]));
+			fk->ref_table = mg_cat_str(c, mg_rows_get(&rows, i, idx[REF_TABLE]));
+			fk->on_update = mg_cat_fk_action(mg_rows_get(&rows, i, idx[ON_UPDATE]));
+			fk->on_delete = mg_cat_fk_action(mg_rows_get(&rows, i, idx[ON_DELETE]));
+			nref = 0;
+			MG_CAT_PUSH(&c->arena, t->foreign_keys, t->nforeign_keys, fk);
+		}
+		if (!fk)
+			continue;
+		MG_CAT_PUSH(&c->arena, fk->columns, fk->ncolumns,
+			    mg_cat_str(c, mg_rows_get(&rows, i, idx[COL])));
+		MG_CAT_PUSH(&c->arena, fk->ref_columns, nref,
+			    mg_cat_str(c, mg_rows_get(&rows, i, idx[REF_COL])));
+	}
+	mg_rows_release(&rows);
+	return rc;
+}
+
+static int read_checks(my_reader *r, mg_error *err)
+{
+	/* MariaDB names the table in CHECK_CONSTRAINTS (names are per table
+	 * there); MySQL 8.0.16+ does not (names are per schema), so its table
+	 * comes from TABLE_CONSTRAINTS. */
+	static const char mariadb_sql[] =
+		"SELECT TABLE_NAME AS tbl, CONSTRAINT_NAME AS name, CHECK_CLAUSE AS expr"
+		" FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?";
+	static const char mysql_sql[] =
+		"SELECT tc.TABLE_NAME AS tbl, cc.CONSTRAINT_NAME AS name, cc.CHECK_CLAUSE AS expr"
+		" FROM information_schema.CHECK_CONSTRAINTS cc"
+		" JOIN information_schema.TABLE_CONSTRAINTS tc"
+		"  ON tc.CONSTRAINT_SCHEMA = cc.CONSTRAINT_SCHEMA"
+		"  AND tc.CONSTRAINT_NAME = cc.CONSTRAINT_NAME AND tc.CONSTRAINT_TYPE = 'CHECK'"
+		" WHERE cc.CONSTRAINT_SCHEMA = ?";
+	static const char *const names[] = { "tbl", "name", "expr" };
+	enum { TBL, NAME, EXPR, NCOLS };
+	int idx[NCOLS], rc;
+	mg_rows rows;
+
+	if (r->mariadb ? r->version < 100201 : r->version < 80016)
+		return MG_OK; /* no CHECK_CONSTRAINTS: checks were parsed and ignored */
+	rc = mg_cat_query(r->c, "check constraints", r->mariadb ? mariadb_sql : mysql_sql, 1,
+			  &r->schema, &rows, err);
+	if (rc != MG_OK)
+		return rc;
+	rc = mg_cat_cols(&rows, names, idx, NCOLS, err);
+	for (size_t i = 0; rc == MG_OK && i < rows.nrows; i++) {
+		mg_table *t = mg_cat_find(r->c, mg_rows_get(&rows, i, idx[TBL]));
+		mg_check *ck;
+		if (!t)
+			continue;
+		ck = mg_arena_alloc(&r->c->arena, sizeof(*ck));
+		ck->name = mg_cat_str(r->c, mg_rows_get(&rows, i, idx[NAME]));
+		ck->expr = mg_cat_str(r->c, mg_rows_get(&rows, i, idx[EXPR]));
+		MG_CAT_PUSH(&r->c->arena, t->checks, t->nchecks, ck);
+	}
+	mg_rows_release(&rows);
+	return rc;
+}
+
+int mg_cat_read_mysql(mg_catalog_impl *c, const char *schema, mg_error *err)
+{
+	static const char find_sql[] =
+		"SELECT SCHEMA_NAME AS name, DEFAULT_COLLATION_NAME AS collation"
+		" FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = COALESCE(?, DATABASE())";
+	my_reader r = { c, NULL, NULL, false, c->pub.server_version };
+	mg_rows rows;
+	int rc;
+
+	r.mariadb = strstr(mg_db_server_banner(c->db), "MariaDB") != NULL;
+	c->pub.mariadb = r.mariadb;
+	rc = mg_cat_query(c, "database", find_sql, 1, &schema, &rows, err);
+	if (rc != MG_OK)
+		return rc;
+	if (rows.nrows != 1) {
+		mg_rows_release(&rows);
+		return schema ? mg_error_set(err, MG_ENOTFOUND, "database \"%s\" does not exist", schema)
+			      : mg_error_set(err, MG_ENOTFOUND,
+					     "no database selected: the URL names none");
+	}
+	r.schema = c->pub.schema = mg_cat_str(c, mg_rows_get(&rows, 0, 0));
+	r.db_collation = mg_cat_str(c, mg_rows_get(&rows, 0, 1));
+	mg_rows_release(&rows);
+
+	rc = read_tables(&r, err);
+	if (rc == MG_OK)
+		rc = read_columns(&r, err);
+	if (rc == MG_OK)
+		rc = read_indexes(&r, err);
+	if (rc == MG_OK)
+		rc = read_foreign_keys(&r, err);
+	if (rc == MG_OK)
+		rc = read_checks(&r, err);
+	/* A table collation is worth recording only when it is not the
+	 * database's default (columns were compared with the real one above). */
+	for (size_t i = 0; rc == MG_OK && i < c->pub.ntables; i++) {
+		if (same(c->pub.tables[i]->collation, r.db_collation))
+			c->pub.tables[i]->collation = NULL;
+	}
+	return rc;
+}
