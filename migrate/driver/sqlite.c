@@ -226,7 +226,9 @@ static long elapsed_ms(const struct timespec *since)
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long)(now.tv_sec - since->tv_sec) * 1000 + (now.tv_nsec - since->tv_nsec) / 1000000;
+	/* Whole milliseconds, rounded down, so that a timeout never fires early. */
+	return (long)(((long long)(now.tv_sec - since->tv_sec) * 1000000000LL +
+		       (now.tv_nsec - since->tv_nsec)) / 1000000);
 }
 
 static void sleep_ms(long ms)
