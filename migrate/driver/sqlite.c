@@ -27,7 +27,9 @@
  * executor names it after the version table; two version tables in one file
  * simply share it). The holder writes "PID\nNAME\n" into it so that a waiter
  * can say who holds it. The lock is reentrant per connection: every
- * mg_db_lock is matched by one mg_db_unlock, and the last one releases it.
+ * mg_db_lock is matched by one mg_db_unlock, and the last one releases it;
+ * unlocking a lock not held is an error, as on the other backends. It is
+ * refused inside an open transaction. ":memory:" has no lock: both are no-ops.
  * The file is never unlinked: unlinking an flock()ed file lets a new opener
  * lock a different inode than the waiters.
  */
@@ -278,6 +280,12 @@ static int sqlite_lock(mg_db *db, const char *name, int timeout_ms, mg_error *er
 
 	if (s->memory)
 		return MG_OK;
+	/* Waiting inside BEGIN IMMEDIATE would keep the write lock the holder
+	 * needs: the executor takes the run lock before it begins. */
+	if (!sqlite3_get_autocommit(s->conn))
+		return mg_error_set(err, MG_EUSAGE,
+				    "cannot wait for the migration lock on '%s' inside an open transaction; take it before BEGIN",
+				    s->path);
 	if (s->lock_fd >= 0) {
 		s->lock_depth++;
 		return MG_OK;
@@ -343,15 +351,17 @@ static void release_lock(mg_sqlite *s)
 	s->lock_depth = 0;
 }
 
-/* Unlocking a lock this connection does not hold does nothing. */
 static int sqlite_unlock(mg_db *db, const char *name, mg_error *err)
 {
 	mg_sqlite *s = as_sqlite(db);
 
 	(void)name;
-	(void)err;
-	if (s->lock_fd < 0)
+	if (s->memory)
 		return MG_OK;
+	if (s->lock_fd < 0)
+		return mg_error_set(err, MG_EDRIVER,
+				    "cannot release the migration lock on '%s': this connection does not hold it",
+				    s->path);
 	if (--s->lock_depth == 0)
 		release_lock(s);
 	return MG_OK;

@@ -436,8 +436,12 @@ static void test_driver_sqlite_lock__same_process(void **state)
 	assert_non_null(text);
 	assert_string_equal(text, "");
 	free(text);
-	/* unlocking a lock not held is a no-op */
-	assert_int_equal(mg_db_unlock(b, "main.migrate_version", &err), MG_OK);
+	/* unlocking a lock not held is an error */
+	mg_error_init(&err);
+	assert_int_equal(mg_db_unlock(b, "main.migrate_version", &err), MG_EDRIVER);
+	snprintf(expected, sizeof(expected),
+		 "cannot release the migration lock on '%s': this connection does not hold it", f->path);
+	assert_string_equal(err.msg, expected);
 	mg_db_close(a);
 	mg_db_close(b);
 }
@@ -525,6 +529,31 @@ static void test_driver_sqlite_lock__waits_until_released(void **state)
 	mg_db_close(db);
 }
 
+static void test_driver_sqlite_lock__refused_inside_transaction(void **state)
+{
+	fixture *f = *state;
+	mg_db *db = open_ok(f->path, NULL);
+	char expected[4400];
+	mg_error err;
+
+	mg_error_init(&err);
+	assert_int_equal(mg_db_begin(db, &err), MG_OK);
+	assert_int_equal(mg_db_lock(db, "run", 0, &err), MG_EUSAGE);
+	snprintf(expected, sizeof(expected),
+		 "cannot wait for the migration lock on '%s' inside an open transaction; take it before BEGIN",
+		 f->path);
+	assert_string_equal(err.msg, expected);
+	assert_int_equal(mg_db_rollback(db, &err), MG_OK);
+	/* taken before BEGIN, it survives COMMIT */
+	assert_int_equal(mg_db_lock(db, "run", 0, &err), MG_OK);
+	assert_int_equal(mg_db_begin(db, &err), MG_OK);
+	assert_int_equal(mg_db_commit(db, &err), MG_OK);
+	mg_db *other = open_ok(f->path, NULL);
+	assert_int_equal(mg_db_lock(other, "run", 0, &err), MG_ELOCK);
+	mg_db_close(other);
+	mg_db_close(db);
+}
+
 static void test_driver_sqlite_lock__memory_is_noop(void **state)
 {
 	(void)state;
@@ -594,6 +623,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_driver_sqlite_lock__same_process, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_sqlite_lock__reentrant_and_released_by_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_sqlite_lock__waits_until_released, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_driver_sqlite_lock__refused_inside_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_sqlite_lock__memory_is_noop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_sqlite_exec_script__failing_line, setup, teardown),
 	};
