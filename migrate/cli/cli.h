@@ -101,4 +101,20 @@ int mg_cli_fail(mg_cli *cli, int code, const char *fmt, ...) __attribute__((form
 /* For commands that have no implementation yet. */
 int mg_cli_not_available(mg_cli *cli, const mg_command *cmd, int argc, char **argv);
 
+/* Revisions as the graph commands print them (cmd_show.c). Text follows
+ * Alembic: mg_cli_print_revision_line is Script._head_only with the parts
+ * chosen by MG_REVLINE_* flags; mg_cli_print_revision_entry is its
+ * log_entry block (Rev/Parent/Path/message) followed by an empty line.
+ * current: 1 marks "(current)". mg_cli_revision_json returns a new object
+ * (caller owns it; shape in docs/json.md). */
+enum {
+	MG_REVLINE_BRANCHES = 1 << 0, /* " (label, ...)" */
+	MG_REVLINE_DOC = 1 << 1,      /* ", message" */
+	MG_REVLINE_PARENTS = 1 << 2,  /* "parents -> " before the id */
+	MG_REVLINE_TREE = 1 << 3,     /* " (branchpoint)", " (mergepoint)" */
+};
+void mg_cli_print_revision_line(FILE *f, const mg_revision *rev, unsigned flags, int current);
+void mg_cli_print_revision_entry(FILE *f, const mg_revision *rev, int current);
+struct json_t *mg_cli_revision_json(const mg_revision *rev);
+
 #endif
