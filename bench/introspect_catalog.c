@@ -1,0 +1,63 @@
+/*
+ * bench/introspect.sh's timing program: opens a URL, reads the catalog of a
+ * schema a number of times and prints the best and median wall time, the
+ * table count and the number of catalog queries.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "migrate/catalog.h"
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+	const char *schema = argc > 2 && *argv[2] ? argv[2] : NULL;
+	int runs = argc > 3 ? atoi(argv[3]) : 5;
+	double t[64];
+	mg_url url;
+	mg_db *db = NULL;
+	mg_error err;
+	size_t ntables = 0;
+	unsigned nq = 0;
+
+	if (argc < 2 || runs < 1 || runs > 64) {
+		fprintf(stderr, "usage: %s URL [SCHEMA] [RUNS]\n", argv[0]);
+		return 2;
+	}
+	mg_error_init(&err);
+	if (mg_url_parse(&url, argv[1], &err) || mg_db_open(&db, &url, NULL, &err)) {
+		fprintf(stderr, "introspect: %s\n", err.msg);
+		return 3;
+	}
+	for (int i = 0; i < runs; i++) {
+		mg_catalog *cat;
+		double t0 = now_ms();
+		if (mg_catalog_read(db, schema, &cat, &err)) {
+			fprintf(stderr, "introspect: %s\n", err.msg);
+			return 3;
+		}
+		t[i] = now_ms() - t0;
+		ntables = cat->ntables;
+		nq = cat->nqueries;
+		mg_catalog_free(cat);
+	}
+	qsort(t, (size_t)runs, sizeof(t[0]), cmp_double);
+	printf("%-10s tables=%zu queries=%u best=%.0f ms median=%.0f ms\n",
+	       mg_dialect_name(mg_db_dialect(db)), ntables, nq, t[0], t[runs / 2]);
+	mg_db_close(db);
+	mg_url_release(&url);
+	return 0;
+}
