@@ -8,4 +8,6 @@ cmake -S . -B build -DMIGRATE_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/
 cmake --build build -j"$(nproc)" >/dev/null
 set -x
 ./build/migrate --version
-./build/migrate heads
+./build/migrate upgrade head
+./build/migrate history
+./build/migrate current -v
