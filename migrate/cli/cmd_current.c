@@ -63,12 +63,13 @@ static int cmd_current(mg_cli *cli, int argc, char **argv)
 				printf("%s%s\n", rev->id, rev->is_head ? " (head)" : "");
 		}
 		if (partial.rev)
-			printf("%s of %s is half-applied: %d statement%s ran and are recorded.\n"
+			printf("%s of %s is half-applied: %d statement%s ran and %s recorded.\n"
 			       "  Fix the failing statement and run 'migrate %s %s' to finish it, or undo\n"
-			       "  those statements by hand and run 'migrate stamp' with the revision(s) above.\n",
+			       "  what ran by hand and run 'migrate stamp %s' to settle the version table.\n",
 			       partial.upgrade ? "upgrade" : "downgrade", partial.rev->id, partial.statements_done,
-			       partial.statements_done == 1 ? "" : "s", partial.upgrade ? "upgrade" : "downgrade",
-			       partial.rev->id);
+			       partial.statements_done == 1 ? "" : "s", partial.statements_done == 1 ? "is" : "are",
+			       partial.upgrade ? "upgrade" : "downgrade", partial.rev->id,
+			       heads.len == 0 ? "base" : heads.len == 1 ? heads.items[0]->id : "REV (each revision above)");
 	}
 	mg_revlist_release(&heads);
 	return mg_run_finish(&r, rc, "current");

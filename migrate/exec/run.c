@@ -33,6 +33,7 @@ typedef struct run_ctx {
 	char *schema_owned;
 	mg_buf sql;       /* scratch for one statement */
 	mg_revlist heads; /* the version rows as revisions */
+	mg_revlist all_tx_start; /* heads when --transaction all began */
 	int locked;
 	int schema_missing; /* read-only commands: the run schema does not exist yet */
 	mg_buf lock_name;
@@ -130,7 +131,7 @@ static int enter_schema(run_ctx *c, int create)
 	}
 	if (schema && *schema) {
 		mg_buf_clear(&c->sql);
-		if (!create && !c->out) {
+		if (!c->out) {
 			mg_rows rows;
 			int rc = mg_db_query(c->db, c->d == MG_DIALECT_POSTGRESQL
 					     ? "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1"
@@ -141,8 +142,11 @@ static int enter_schema(run_ctx *c, int create)
 			c->schema_missing = rows.nrows == 0;
 			mg_rows_release(&rows);
 			c->schema_value = schema;
-			if (c->schema_missing)
+			if (c->schema_missing && !create)
 				return MG_OK;
+			/* Only a missing schema is created: CREATE SCHEMA IF NOT
+			 * EXISTS needs a privilege the user may lack. */
+			create = c->schema_missing;
 		}
 		if (c->d == MG_DIALECT_POSTGRESQL) {
 			if (create) {
@@ -194,8 +198,11 @@ static int take_lock(run_ctx *c)
 
 	if (c->out)
 		return MG_OK;
+	/* Without a version-table schema the table lives in the run schema:
+	 * runs in different schemas of one database do not exclude each other. */
 	mg_buf_printf(&c->lock_name, "migrate:%s:%s:%s", c->o->lock_name ? c->o->lock_name : "",
-		      c->vt.schema ? c->vt.schema : "", c->vt.name);
+		      c->vt.schema ? c->vt.schema
+		      : c->d != MG_DIALECT_SQLITE && c->o->schema ? c->o->schema : "", c->vt.name);
 	rc = mg_db_lock(c->db, c->lock_name.ptr, 0, c->err);
 	if (rc == MG_ELOCK && c->o->lock_timeout_ms != 0) {
 		/* Say who holds it, then wait for the rest of the timeout. */
@@ -212,13 +219,23 @@ static int ensure_version_table(run_ctx *c)
 	mg_vec stmts = MG_VEC_INIT;
 	int rc = MG_OK, exists = 0;
 
-	if (!c->out) {
-		rc = mg_vt_exists(c->db, &c->vt, &exists, c->err);
-		if (rc != MG_OK || exists)
-			return rc;
-	}
+	size_t from = 0;
+
 	mg_vt_create_statements(&c->vt, &stmts);
-	for (size_t i = 0; i < stmts.len && rc == MG_OK; i++)
+	if (!c->out) {
+		/* An adopted Alembic table has no log yet: add only the log. */
+		mg_vt logvt = c->vt;
+		int log_exists = 0;
+		logvt.name = c->vt.log_name.ptr;
+		rc = mg_vt_exists(c->db, &c->vt, &exists, c->err);
+		if (rc == MG_OK && exists)
+			rc = mg_vt_exists(c->db, &logvt, &log_exists, c->err);
+		if (rc != MG_OK || log_exists)
+			from = stmts.len;
+		else if (exists)
+			from = stmts.len - 1;
+	}
+	for (size_t i = from; i < stmts.len && rc == MG_OK; i++)
 		rc = sink(c, stmts.items[i]);
 	for (size_t i = 0; i < stmts.len; i++)
 		free(stmts.items[i]);
@@ -335,8 +352,16 @@ static int load_statements(run_ctx *c, const mg_revision *rev, int upgrade, mg_b
 	*first_line_no = s->line;
 	rc = mg_sql_expand(text, strlen(text), lookup_placeholder, c, script, c->err);
 	free(text);
-	if (rc != MG_OK)
+	if (rc != MG_OK) {
+		/* The expander counts lines from the section's start: name the
+		 * file's line, and say how to define the placeholder. */
+		int line = 0;
+		char name[256] = "";
+		if (sscanf(c->err->msg, "line %d: unknown placeholder '${%255[^}]}'", &line, name) == 2)
+			return mg_error_set(c->err, rc, "%s:%d: unknown placeholder '${%s}' (define it with -x %s=VALUE)",
+					    rev->path, s->line + line - 1, name, name);
 		return mg_error_prefix(c->err, "%s: ", rev->path);
+	}
 	rc = mg_sql_split(c->d, script->ptr, script->len, stmts, c->err);
 	if (rc != MG_OK)
 		return mg_error_prefix(c->err, "%s: ", rev->path);
@@ -349,7 +374,7 @@ static int load_statements(run_ctx *c, const mg_revision *rev, int upgrade, mg_b
  * they are unchanged: editing a statement that already ran is refused.
  */
 static int resume_point(run_ctx *c, const mg_revision *rev, const char *direction,
-			const mg_stmt_list *stmts, int *skip, mg_buf *hashes)
+			const mg_stmt_list *stmts, int first_line_no, int *skip, mg_buf *hashes)
 {
 	mg_vt_partial p;
 	int rc;
@@ -384,7 +409,7 @@ static int resume_point(run_ctx *c, const mg_revision *rev, const char *directio
 				rc = mg_error_set(c->err, MG_EINPUT,
 						  "%s:%d: statement %d of revision '%s' already ran and has been edited since; "
 						  "restore it (only statements that have not run may change)",
-						  rev->path, stmts->items[i].line, i + 1, rev->id);
+						  rev->path, first_line_no + stmts->items[i].line - 1, i + 1, rev->id);
 				break;
 			}
 			h += 16;
@@ -403,7 +428,7 @@ static int resume_point(run_ctx *c, const mg_revision *rev, const char *directio
 static int run_step(run_ctx *c, const mg_revision *rev, int upgrade, size_t index, size_t total)
 {
 	const char *direction = upgrade ? "upgrade" : "downgrade";
-	mg_buf script = MG_BUF_INIT, hashes = MG_BUF_INIT, where = MG_BUF_INIT;
+	mg_buf script = MG_BUF_INIT, hashes = MG_BUF_INIT, where = MG_BUF_INIT, role_sql = MG_BUF_INIT;
 	mg_stmt_list stmts;
 	mg_revlist removed = MG_REVLIST_INIT, added = MG_REVLIST_INIT, before = MG_REVLIST_INIT;
 	int rc, first = 1, skip = 0, in_tx = 0, role_set = 0;
@@ -421,13 +446,21 @@ static int run_step(run_ctx *c, const mg_revision *rev, int upgrade, size_t inde
 		goto out;
 	if (c->out)
 		mg_buf_printf(c->out, "-- Running %s %s (%s)\n\n", direction, rev->id, rev->message);
-	if (!transactional && (rc = resume_point(c, rev, direction, &stmts, &skip, &hashes)) != MG_OK)
+	if (!transactional && (rc = resume_point(c, rev, direction, &stmts, first, &skip, &hashes)) != MG_OK)
 		goto out;
 
 	if (transactional && !c->in_all_tx) {
 		if ((rc = tx_begin(c)) != MG_OK)
 			goto out;
 		in_tx = 1;
+	}
+	/* The log is written as the session's own user: the revision's role
+	 * need not have rights on the version table. */
+	if (skip == 0) {
+		mg_vt_sql_log_start(&c->vt, &c->sql, rev->id, direction, rev->checksum,
+				    c->db && c->d == MG_DIALECT_SQLITE ? mg_db_user(c->db) : NULL);
+		if ((rc = sink(c, c->sql.ptr)) != MG_OK)
+			goto fail;
 	}
 	if (rev->role) {
 		const char *role = strcmp(rev->role, "su") == 0 ? c->o->su_role : rev->role;
@@ -442,18 +475,11 @@ static int run_step(run_ctx *c, const mg_revision *rev, int upgrade, size_t inde
 					  rev->path, rev->id);
 			goto fail;
 		}
-		mg_buf_clear(&c->sql);
-		mg_buf_puts(&c->sql, "SET ROLE ");
-		mg_sql_quote_ident(c->d, &c->sql, role);
-		if ((rc = sink(c, c->sql.ptr)) != MG_OK)
+		mg_buf_puts(&role_sql, "SET ROLE ");
+		mg_sql_quote_ident(c->d, &role_sql, role);
+		if ((rc = sink(c, role_sql.ptr)) != MG_OK)
 			goto fail;
 		role_set = 1;
-	}
-	if (skip == 0) {
-		mg_vt_sql_log_start(&c->vt, &c->sql, rev->id, direction, rev->checksum,
-				    c->db && c->d == MG_DIALECT_SQLITE ? mg_db_user(c->db) : NULL);
-		if ((rc = sink(c, c->sql.ptr)) != MG_OK)
-			goto fail;
 	}
 	for (i = (size_t)skip; i < stmts.len; i++) {
 		mg_buf_clear(&c->sql);
@@ -477,7 +503,11 @@ static int run_step(run_ctx *c, const mg_revision *rev, int upgrade, size_t inde
 				mg_buf_putc(&hashes, ',');
 			mg_buf_puts(&hashes, h);
 			mg_vt_sql_log_progress(&c->vt, &c->sql, rev->id, direction, (int)i + 1, hashes.ptr);
+			if (role_set && (rc = sink(c, "RESET ROLE")) != MG_OK)
+				goto fail;
 			if ((rc = sink(c, c->sql.ptr)) != MG_OK)
+				goto fail;
+			if (role_set && (rc = sink(c, role_sql.ptr)) != MG_OK)
 				goto fail;
 		}
 	}
@@ -498,12 +528,22 @@ static int run_step(run_ctx *c, const mg_revision *rev, int upgrade, size_t inde
 	goto out;
 
 fail:
+	if (role_set && !in_tx && !c->in_all_tx && !c->out) {
+		/* Outside a transaction SET ROLE outlives the failure. */
+		mg_error ignored;
+		mg_db_exec(c->db, "RESET ROLE", &ignored);
+	}
 	/* Restore our view of the rows to what the database really holds. */
 	mg_revlist_clear(&c->heads);
 	for (size_t k = 0; k < before.len; k++)
 		mg_revlist_push(&c->heads, before.items[k]);
 	if (in_tx || c->in_all_tx) {
 		tx_rollback(c);
+		if (c->in_all_tx) {
+			mg_revlist_clear(&c->heads);
+			for (size_t k = 0; k < c->all_tx_start.len; k++)
+				mg_revlist_push(&c->heads, c->all_tx_start.items[k]);
+		}
 		describe_heads(&c->heads, &where);
 		mg_error_prefix(c->err, "%s of revision '%s' failed and was rolled back%s; the version table holds %s\n",
 				direction, rev->id, c->in_all_tx ? " with the whole plan" : "", where.ptr);
@@ -526,6 +566,7 @@ out:
 	mg_buf_release(&script);
 	mg_buf_release(&hashes);
 	mg_buf_release(&where);
+	mg_buf_release(&role_sql);
 	return rc;
 }
 
@@ -559,6 +600,7 @@ static void ctx_close(run_ctx *c)
 	mg_buf_release(&c->sql);
 	mg_buf_release(&c->lock_name);
 	mg_revlist_release(&c->heads);
+	mg_revlist_release(&c->all_tx_start);
 	free(c->schema_owned);
 }
 
@@ -603,6 +645,8 @@ static int run_plan(mg_db *db, const mg_graph *g, const char *target, int upgrad
 		if ((rc = tx_begin(&c)) != MG_OK)
 			goto out;
 		c.in_all_tx = 1;
+		for (size_t i = 0; i < c.heads.len; i++)
+			mg_revlist_push(&c.all_tx_start, c.heads.items[i]);
 	}
 	for (size_t i = 0; i < plan.len && rc == MG_OK; i++)
 		rc = run_step(&c, plan.items[i], upgrade, i, plan.len);
@@ -653,6 +697,10 @@ int mg_exec_stamp(mg_db *db, const mg_graph *g, const char *target, int purge,
 
 	if ((rc = ctx_open(&c, db, g, o, err)) != MG_OK)
 		goto out;
+	/* Offline with no FROM: the script makes the table hold exactly the
+	 * target, whatever it held. */
+	if (c.out && !(o->offline_from && *o->offline_from))
+		purge = 1;
 	rc = purge ? take_lock(&c) : MG_OK;
 	if (rc == MG_OK && purge && (rc = enter_schema(&c, 1)) == MG_OK)
 		rc = ensure_version_table(&c);
