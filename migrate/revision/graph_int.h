@@ -38,6 +38,10 @@ struct mg_graph {
 	 * that are not already depends-on of an ancestor. */
 	mg_revision ***down;
 	size_t *ndown;
+	/* Generation: 0 for a real base, else 1 + the largest generation of
+	 * its parents and depends-on; strictly decreases along every walk
+	 * down, which bounds ancestor searches. */
+	size_t *gen;
 };
 
 /* Parses one file. *out is NULL (and MG_OK returned) when the file is not a

@@ -87,43 +87,112 @@ void mg_graph_descendants(const mg_graph *g, const mg_revlist *from, mg_revlist 
 
 /* ---- Alembic's topological order ---------------------------------------- */
 
-static mg_bits ancestors_of(const mg_graph *g, const mg_revision *r)
+/* The ancestors of one pending head, discovered lazily: `set` holds what is
+ * known, `heap` the known revisions not yet expanded, highest generation
+ * first. Since generations fall strictly along every walk down, expanding
+ * every revision above gen(c) decides whether c is an ancestor. */
+typedef struct lazy_anc {
+	mg_bits set;
+	size_t *heap;
+	size_t nheap, cap;
+} lazy_anc;
+
+static void heap_push(const mg_graph *g, lazy_anc *a, size_t i)
 {
-	mg_bits b;
-	mg_bits_init(&b, g->n);
-	mg_graph_mark_ancestors(g, &r, 1, 1, &b);
-	return b;
+	size_t k;
+	if (a->nheap == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 16;
+		a->heap = mg_xrealloc(a->heap, a->cap * sizeof(*a->heap));
+	}
+	k = a->nheap++;
+	while (k && g->gen[a->heap[(k - 1) / 2]] < g->gen[i]) {
+		a->heap[k] = a->heap[(k - 1) / 2];
+		k = (k - 1) / 2;
+	}
+	a->heap[k] = i;
+}
+
+static size_t heap_pop(const mg_graph *g, lazy_anc *a)
+{
+	size_t top = a->heap[0], last = a->heap[--a->nheap], k = 0;
+	for (;;) {
+		size_t c = 2 * k + 1;
+		if (c >= a->nheap)
+			break;
+		if (c + 1 < a->nheap && g->gen[a->heap[c + 1]] > g->gen[a->heap[c]])
+			c++;
+		if (g->gen[a->heap[c]] <= g->gen[last])
+			break;
+		a->heap[k] = a->heap[c];
+		k = c;
+	}
+	if (a->nheap)
+		a->heap[k] = last;
+	return top;
+}
+
+static void lazy_init(const mg_graph *g, lazy_anc *a, const mg_revision *h)
+{
+	memset(a, 0, sizeof(*a));
+	mg_bits_init(&a->set, g->n);
+	mg_bits_set(&a->set, h->order);
+	heap_push(g, a, h->order);
+}
+
+static void lazy_release(lazy_anc *a)
+{
+	mg_bits_release(&a->set);
+	free(a->heap);
+}
+
+/* 1 when c is the head or one of its ancestors (parents + depends-on). */
+static int lazy_has(const mg_graph *g, lazy_anc *a, const mg_revision *c)
+{
+	size_t gc = g->gen[c->order];
+	while (a->nheap && g->gen[a->heap[0]] > gc) {
+		const mg_revision *r = g->revs[heap_pop(g, a)];
+		for (size_t k = 0; k < r->n_parents + r->n_depends_on; k++) {
+			const mg_revision *d = k < r->n_parents ? r->parents[k] : r->depends_on[k - r->n_parents];
+			if (!mg_bits_has(&a->set, d->order)) {
+				mg_bits_set(&a->set, d->order);
+				heap_push(g, a, d->order);
+			}
+		}
+	}
+	return mg_bits_has(&a->set, c->order);
 }
 
 /*
  * Inputs: todo (a set over file order), heads (the walk's starting points;
  * those outside todo are ignored). Output: todo's revisions appended to
- * out, each before its parents and dependencies. Like Alembic, the walk
- * follows one head down as long as no other pending head needs the
- * candidate first (the candidate is in that head's ancestry), then switches.
- * Cost: one ancestor set per pending head, recomputed at merge points and
- * depends-on only; a plain line costs O(pending heads) per revision.
+ * out, each before its parents and dependencies. As Alembic's
+ * _topological_sort: pending heads in file order; the current one is
+ * followed down as long as no other pending head has the candidate among
+ * its ancestors (else the walk switches to the first such head); a
+ * candidate is replaced by its normalized down revisions that are in todo
+ * and not pending. Alembic recomputes full ancestor sets at each merge;
+ * here they grow lazily, so a walk costs about the revisions it emits
+ * plus the branches it compares, not O(N) per merge point.
  */
 void mg_graph_toposort(const mg_graph *g, const mg_bits *todo_in, const mg_revision *const *heads,
 		       size_t nheads, mg_revlist *out)
 {
 	mg_bits todo, inheads;
 	const mg_revision **cur = mg_xmalloc((g->n + 1) * sizeof(*cur));
-	mg_bits *anc = mg_xmalloc((g->n + 1) * sizeof(*anc));
+	lazy_anc *anc = mg_xmalloc((g->n + 1) * sizeof(*anc));
 	const mg_revision **add = mg_xmalloc((g->n + 1) * sizeof(*add));
 	size_t ncur = 0, idx = 0;
 
 	mg_bits_init(&todo, g->n);
 	memcpy(todo.w, todo_in->w, todo.nwords * sizeof(*todo.w));
 	mg_bits_init(&inheads, g->n);
-	/* Heads in todo, deduplicated, in file order. */
 	for (size_t i = 0; i < nheads; i++)
 		if (mg_bits_has(&todo, heads[i]->order))
 			mg_bits_set(&inheads, heads[i]->order);
 	for (size_t i = 0; i < g->n; i++)
 		if (mg_bits_has(&inheads, i)) {
 			cur[ncur] = g->revs[i];
-			anc[ncur++] = ancestors_of(g, g->revs[i]);
+			lazy_init(g, &anc[ncur++], g->revs[i]);
 		}
 	while (ncur) {
 		const mg_revision *cand = cur[idx];
@@ -132,7 +201,7 @@ void mg_graph_toposort(const mg_graph *g, const mg_bits *todo_in, const mg_revis
 		size_t nadd = 0, ndown;
 
 		for (size_t j = 0; j < ncur; j++)
-			if (j != idx && mg_bits_has(&anc[j], cand->order)) {
+			if (j != idx && lazy_has(g, &anc[j], cand)) {
 				other = j;
 				break;
 			}
@@ -156,21 +225,24 @@ void mg_graph_toposort(const mg_graph *g, const mg_bits *todo_in, const mg_revis
 				add[nadd++] = down[k];
 		}
 		if (!nadd) {
-			mg_bits_release(&anc[idx]);
+			lazy_release(&anc[idx]);
 			memmove(&cur[idx], &cur[idx + 1], (ncur - idx - 1) * sizeof(*cur));
 			memmove(&anc[idx], &anc[idx + 1], (ncur - idx - 1) * sizeof(*anc));
 			ncur--;
 			idx = idx ? idx - 1 : 0;
-		} else if (cand->n_depends_on == 0 && cand->n_parents == 1 && ndown == 1) {
+		} else if (cand->n_depends_on == 0 && cand->n_parents == 1) {
+			/* Plain step down a line: the ancestors of the parent
+			 * are those of the candidate minus the candidate. */
+			lazy_has(g, &anc[idx], add[0]);
+			mg_bits_unset(&anc[idx].set, cand->order);
 			cur[idx] = add[0];
-			mg_bits_unset(&anc[idx], cand->order);
 		} else {
 			cur[idx] = add[0];
-			mg_bits_release(&anc[idx]);
-			anc[idx] = ancestors_of(g, add[0]);
+			lazy_release(&anc[idx]);
+			lazy_init(g, &anc[idx], add[0]);
 			for (size_t k = 1; k < nadd; k++) {
 				cur[ncur] = add[k];
-				anc[ncur++] = ancestors_of(g, add[k]);
+				lazy_init(g, &anc[ncur++], add[k]);
 			}
 		}
 	}

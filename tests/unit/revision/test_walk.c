@@ -215,6 +215,177 @@ static void test_revision_walk__closures(void **state)
 	assert_ids(&f->out, "d e m f");
 }
 
+/* ---- Alembic's _topological_sort, written plainly (full ancestor sets
+ * recomputed as Alembic does), to check the lazy version against. */
+
+static void ref_ancestors(const mg_graph *g, const mg_revision *r, char *set)
+{
+	memset(set, 0, mg_graph_count(g));
+	const mg_revision **stack = malloc((mg_graph_count(g) + 1) * sizeof(*stack) * 4);
+	size_t n = 0;
+	stack[n++] = r;
+	set[r->order] = 1;
+	while (n) {
+		const mg_revision *x = stack[--n];
+		for (size_t k = 0; k < x->n_parents + x->n_depends_on; k++) {
+			const mg_revision *d = k < x->n_parents ? x->parents[k] : x->depends_on[k - x->n_parents];
+			if (!set[d->order]) {
+				set[d->order] = 1;
+				stack[n++] = d;
+			}
+		}
+	}
+	free(stack);
+}
+
+/* parents + the depends-on no parent-ancestor depends on. */
+static size_t ref_down(const mg_graph *g, const mg_revision *r, const mg_revision **out)
+{
+	size_t n = 0, N = mg_graph_count(g);
+	char *anc = calloc(N, 1), *stop = calloc(N, 1);
+	for (size_t k = 0; k < r->n_parents; k++)
+		out[n++] = r->parents[k];
+	if (r->n_depends_on) {
+		/* ancestors by parents only */
+		const mg_revision **stack = malloc((N + 1) * sizeof(*stack));
+		size_t sn = 0;
+		stack[sn++] = r;
+		while (sn) {
+			const mg_revision *x = stack[--sn];
+			for (size_t k = 0; k < x->n_parents; k++)
+				if (!anc[x->parents[k]->order]) {
+					anc[x->parents[k]->order] = 1;
+					stack[sn++] = x->parents[k];
+				}
+		}
+		free(stack);
+		for (size_t i = 0; i < N; i++)
+			if (anc[i])
+				for (size_t k = 0; k < mg_graph_at(g, i)->n_depends_on; k++)
+					stop[mg_graph_at(g, i)->depends_on[k]->order] = 1;
+		for (size_t k = 0; k < r->n_depends_on; k++) {
+			int dup = 0;
+			for (size_t j = 0; j < n; j++)
+				dup |= out[j] == r->depends_on[k];
+			if (!stop[r->depends_on[k]->order] && !dup)
+				out[n++] = r->depends_on[k];
+		}
+	}
+	free(anc);
+	free(stop);
+	return n;
+}
+
+static void ref_toposort(const mg_graph *g, mg_revlist *out)
+{
+	size_t N = mg_graph_count(g), ncur = 0, idx = 0;
+	char *todo = malloc(N), **anc = calloc(N + 1, sizeof(char *));
+	const mg_revision **cur = calloc(N + 1, sizeof(*cur)), **down = calloc(N + 1, sizeof(*down));
+	memset(todo, 1, N);
+	for (size_t i = 0; i < N; i++)
+		if (mg_graph_at(g, i)->is_real_head) {
+			cur[ncur] = mg_graph_at(g, i);
+			anc[ncur] = malloc(N);
+			ref_ancestors(g, cur[ncur], anc[ncur]);
+			ncur++;
+		}
+	while (ncur) {
+		const mg_revision *c = cur[idx];
+		size_t j, nd, nadd = 0;
+		const mg_revision *add[64];
+		for (j = 0; j < ncur; j++)
+			if (j != idx && anc[j][c->order])
+				break;
+		if (j < ncur) {
+			idx = j;
+			continue;
+		}
+		if (todo[c->order]) {
+			mg_revlist_push(out, c);
+			todo[c->order] = 0;
+		}
+		nd = ref_down(g, c, down);
+		for (size_t k = 0; k < nd; k++) {
+			int pending = 0;
+			for (j = 0; j < ncur; j++)
+				pending |= cur[j] == down[k];
+			if (todo[down[k]->order] && !pending)
+				add[nadd++] = down[k];
+		}
+		if (!nadd) {
+			free(anc[idx]);
+			memmove(&cur[idx], &cur[idx + 1], (ncur - idx - 1) * sizeof(*cur));
+			memmove(&anc[idx], &anc[idx + 1], (ncur - idx - 1) * sizeof(*anc));
+			ncur--;
+			idx = idx ? idx - 1 : 0;
+		} else {
+			cur[idx] = add[0];
+			ref_ancestors(g, add[0], anc[idx]);
+			for (size_t k = 1; k < nadd; k++) {
+				cur[ncur] = add[k];
+				anc[ncur] = malloc(N);
+				ref_ancestors(g, add[k], anc[ncur]);
+				ncur++;
+			}
+		}
+	}
+	free(todo);
+	free(anc);
+	free(cur);
+	free(down);
+}
+
+/* Random graphs with several roots, branches, merges and depends-on: the
+ * history order equals the plain rendering of Alembic's algorithm. */
+static void test_revision_walk__order_matches_reference(void **state)
+{
+	unsigned seed = 12345;
+	(void)state;
+	for (int round = 0; round < 200; round++) {
+		enum { N = 40 };
+		char *specs[N];
+		mg_graph *g;
+		mg_error err;
+		mg_revlist got = MG_REVLIST_INIT, want = MG_REVLIST_INIT;
+		for (int i = 0; i < N; i++) {
+			char buf[256];
+			int n = snprintf(buf, sizeof(buf), "r%02d", i);
+			seed = seed * 1103515245u + 12345u;
+			unsigned r = (seed >> 8) % 100;
+			if (i > 0 && r >= 8) {
+				int p1 = i - 1 - (int)((seed >> 16) % (unsigned)(i < 6 ? i : 6));
+				n += snprintf(buf + n, sizeof(buf) - (size_t)n, " revises=r%02d", p1);
+				if (r >= 80 && i > 2) {
+					int p2 = (int)((seed >> 20) % (unsigned)i);
+					if (p2 != p1)
+						n += snprintf(buf + n, sizeof(buf) - (size_t)n, ",r%02d", p2);
+				}
+			}
+			if (i > 3 && r < 15) {
+				int d = (int)((seed >> 12) % (unsigned)i);
+				n += snprintf(buf + n, sizeof(buf) - (size_t)n, " depends=r%02d", d);
+			}
+			specs[i] = strdup(buf);
+		}
+		if (fixture_load(&g, &err, (const char *const *)specs, N) != MG_OK)
+			fail_msg("round %d: %s", round, err.msg);
+		assert_int_equal(mg_graph_history(g, NULL, &got, &err), MG_OK);
+		ref_toposort(g, &want);
+		{
+			char *a = ids_of(&got), *b = ids_of(&want);
+			if (strcmp(a, b) != 0)
+				fail_msg("round %d:\n lazy %s\n ref  %s", round, a, b);
+			free(a);
+			free(b);
+		}
+		mg_revlist_release(&got);
+		mg_revlist_release(&want);
+		mg_graph_free(g);
+		for (int i = 0; i < N; i++)
+			free(specs[i]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +397,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_revision_walk__history, setup_branchy, teardown),
 		cmocka_unit_test_setup_teardown(test_revision_walk__history_depends_on, setup_deps, teardown),
 		cmocka_unit_test_setup_teardown(test_revision_walk__closures, setup_branchy, teardown),
+		cmocka_unit_test(test_revision_walk__order_matches_reference),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
