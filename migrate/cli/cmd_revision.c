@@ -1,15 +1,103 @@
 /*
- * migrate revision: create a new revision file.
+ * migrate revision: create a new revision file from the revision template
+ * (mg_revision_write chooses its parent and folder as Alembic does).
  */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
 #include "cli/cli.h"
+#include "migrate/revision_write.h"
 
 static int cmd_revision(mg_cli *cli, int argc, char **argv);
 
 const mg_command mg_cmd_revision = {
-	"revision", cmd_revision, 0, "Create a new revision file.", 0,
+	"revision", cmd_revision, MG_NEEDS_GRAPH, "Create a new revision file.", 1,
 };
+
+/* Where autogenerate plugs in: fill the upgrade and downgrade bodies (heap
+ * strings, SQL or C op calls by spec->kind) from the difference between
+ * the models and the database. */
+static int autogenerate_bodies(mg_cli *cli, const mg_revision_spec *spec, char **upgrades, char **downgrades)
+{
+	(void)spec;
+	*upgrades = *downgrades = NULL;
+	return mg_cli_fail(cli, MG_EUSAGE, "revision --autogenerate is not yet available");
+}
 
 static int cmd_revision(mg_cli *cli, int argc, char **argv)
 {
-	return mg_cli_not_available(cli, &mg_cmd_revision, argc, argv);
+	const char *message = NULL, *head = NULL, *rev_id = NULL, *version_path = NULL;
+	int sql = 0, c = 0, autogenerate = 0, splice = 0, rc;
+	mg_cli_list labels = { 0 }, depends = { 0 };
+	char *upgrades = NULL, *downgrades = NULL;
+	mg_revision_spec spec;
+	mg_revision_written w;
+	const mg_cli_opt opts[] = {
+		{ MG_OPT_STRING, "message", 'm', &message, "MSG", "one-line description (also names the file)", 0 },
+		{ MG_OPT_FLAG, "sql", 0, &sql, NULL, "write a SQL revision (the default)", 0 },
+		{ MG_OPT_FLAG, "c", 0, &c, NULL, "write a C revision (op API)", 0 },
+		{ MG_OPT_FLAG, "autogenerate", 0, &autogenerate, NULL, "fill it from the difference between models and database", 0 },
+		{ MG_OPT_STRING, "head", 0, &head, "REV", "parent revision (default: the only head; 'base' for a new root)", 0 },
+		{ MG_OPT_FLAG, "splice", 0, &splice, NULL, "allow a --head that is not a head (starts a branch)", 0 },
+		{ MG_OPT_LIST, "branch-label", 0, &labels, "LABEL", "branch label for the new revision (repeatable)", 0 },
+		{ MG_OPT_LIST, "depends-on", 0, &depends, "REV", "revision or label it depends on (repeatable, or a, b)", 0 },
+		{ MG_OPT_STRING, "rev-id", 0, &rev_id, "ID", "revision id instead of a random one ([A-Za-z0-9_]+)", 0 },
+		{ MG_OPT_STRING, "version-path", 0, &version_path, "DIR", "which of the version_locations gets the file", 0 },
+		{ MG_OPT_END, NULL, 0, NULL, NULL, NULL, 0 },
+	};
+
+	memset(&w, 0, sizeof(w));
+	rc = mg_cli_parse(cli, &mg_cmd_revision, argc, argv, opts);
+	if (rc != MG_OK)
+		goto out;
+	if (sql && c) {
+		rc = mg_cli_fail(cli, MG_EUSAGE, "revision: --sql and --c cannot be used together");
+		goto out;
+	}
+	memset(&spec, 0, sizeof(spec));
+	spec.message = message;
+	spec.kind = c ? MG_REV_C : MG_REV_SQL;
+	spec.rev_id = rev_id;
+	spec.heads = head ? &head : NULL;
+	spec.n_heads = head ? 1 : 0;
+	spec.splice = splice;
+	spec.branch_labels = labels.items;
+	spec.n_branch_labels = labels.len;
+	spec.depends_on = depends.items;
+	spec.n_depends_on = depends.len;
+	spec.version_path = version_path;
+	spec.author = getenv("MIGRATE_AUTHOR");
+	spec.script_location = cli->config.script_location;
+	if (autogenerate) {
+		if ((rc = autogenerate_bodies(cli, &spec, &upgrades, &downgrades)) != MG_OK)
+			goto out;
+		spec.upgrades = upgrades;
+		spec.downgrades = downgrades;
+	}
+	rc = mg_revision_write(cli->graph, cli->config.version_locations, cli->config.n_version_locations, &spec,
+			       &w, &cli->err);
+	if (rc != MG_OK)
+		goto out;
+	if (cli->format == MG_FORMAT_JSON) {
+		json_t *parents = json_array(), *doc;
+		char *text;
+		for (size_t i = 0; i < w.n_parents; i++)
+			json_array_append_new(parents, json_string(w.parents[i]));
+		doc = json_pack("{s:s, s:s, s:o}", "revision", w.id, "path", w.path, "revises", parents);
+		text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fprintf(cli->out, "%s\n", text);
+		free(text);
+		json_decref(doc);
+	} else if (!cli->quiet) {
+		fprintf(cli->out, "Generating %s ... done\n", w.path);
+	}
+out:
+	mg_revision_written_release(&w);
+	free(upgrades);
+	free(downgrades);
+	free(labels.items);
+	free(depends.items);
+	return rc;
 }

@@ -1,0 +1,11 @@
+-- The declared schema, as plain SQL DDL: what the database should look like
+-- at head. 'migrate revision --autogenerate' writes the revision that brings
+-- the database there, and 'migrate check' fails in CI while they differ.
+--
+-- CREATE TABLE account (
+--     id integer NOT NULL PRIMARY KEY,
+--     name varchar(50) NOT NULL,
+--     email varchar(255)
+-- );
+--
+-- CREATE INDEX ix_account_email ON account (email);
