@@ -30,7 +30,7 @@ static int cmd_current(mg_cli *cli, int argc, char **argv)
 	if ((rc = mg_cli_parse(cli, &mg_cmd_current, argc, argv, opts)) != MG_OK)
 		return rc;
 	if ((rc = mg_run_prepare(&r, cli)) != MG_OK)
-		return mg_run_finish(&r, rc, "current");
+		return mg_run_finish(&r, rc, NULL);
 	rc = mg_exec_current(cli->db, cli->graph, &r.opts, &heads, &partial, &cli->err);
 	if (rc == MG_OK && cli->format == MG_FORMAT_JSON) {
 		json_t *list = json_array(), *doc;
@@ -72,5 +72,5 @@ static int cmd_current(mg_cli *cli, int argc, char **argv)
 			       heads.len == 0 ? "base" : heads.len == 1 ? heads.items[0]->id : "REV (each revision above)");
 	}
 	mg_revlist_release(&heads);
-	return mg_run_finish(&r, rc, "current");
+	return mg_run_finish(&r, rc, NULL);
 }

@@ -1,5 +1,15 @@
 /*
  * Shared set-up and output of the commands that run the executor.
+ *
+ * Text: one line per revision, "[i/n] upgrade FROM -> REV, MESSAGE (N ms)"
+ * (downgrade: "REV -> TO"), then "COMMAND: N revisions in N ms"; -q prints
+ * nothing but errors. --format json prints one document on success:
+ *   {"command": "upgrade"|"downgrade"|"stamp",
+ *    "steps": [{"revision": ID, "direction": "upgrade"|"downgrade",
+ *               "message": TEXT, "seconds": REAL}, ...],
+ *    "seconds": REAL}
+ * Errors go to stderr in both formats. With --sql the script goes to stdout
+ * and progress to stderr.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,6 +126,8 @@ int mg_run_finish(mg_run *r, int rc, const char *command)
 			fputs(((mg_buf *)r->script)->ptr, stdout);
 		mg_buf_release(r->script);
 		free(r->script);
+	} else if (!command) {
+		/* current prints its own document. */
 	} else if (rc == MG_OK && cli->format == MG_FORMAT_JSON) {
 		json_t *doc = json_pack("{s:s, s:O, s:f}", "command", command, "steps", r->steps,
 					"seconds", r->seconds);

@@ -31,7 +31,8 @@ typedef struct mg_run {
  * the options parsed into r. Offline: the dialect from the url without
  * connecting. Opens the database otherwise. */
 int mg_run_prepare(mg_run *r, mg_cli *cli);
-/* Prints the offline script or the JSON summary; frees everything. */
+/* Prints the offline script or the JSON summary (none when command is
+ * NULL); frees everything. */
 int mg_run_finish(mg_run *r, int rc, const char *command);
 
 /* Options every run command accepts (append to a command's table). */

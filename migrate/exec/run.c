@@ -205,8 +205,10 @@ static int take_lock(run_ctx *c)
 		      : c->d != MG_DIALECT_SQLITE && c->o->schema ? c->o->schema : "", c->vt.name);
 	rc = mg_db_lock(c->db, c->lock_name.ptr, 0, c->err);
 	if (rc == MG_ELOCK && c->o->lock_timeout_ms != 0) {
-		/* Say who holds it, then wait for the rest of the timeout. */
-		emit(c, MG_EXEC_LOCK_WAIT, NULL, 0, 0, 0, 0, c->err->msg);
+		/* Say who holds it (the part after the driver's "within 0 ms: "),
+		 * then wait for the rest of the timeout. */
+		const char *who = strstr(c->err->msg, " ms: ");
+		emit(c, MG_EXEC_LOCK_WAIT, NULL, 0, 0, 0, 0, who ? who + 5 : c->err->msg);
 		rc = mg_db_lock(c->db, c->lock_name.ptr, c->o->lock_timeout_ms, c->err);
 	}
 	if (rc == MG_OK)
