@@ -1,0 +1,190 @@
+/*
+ * The diff engine: two catalogs of one dialect (the live schema and the
+ * declared models read back from a scratch schema) in, an ordered list of
+ * operations out, rendered as the dialect's DDL for the upgrade and, from the
+ * same operations taken in reverse, the downgrade (pg_dump builds each
+ * object's CREATE and DROP side by side; so do we).
+ *
+ * Lifetimes: an mg_diff owns one arena holding the operations. Operations
+ * BORROW tables, columns, indexes and constraints from both catalogs: keep
+ * the two catalogs alive until mg_diff_free.
+ *
+ * Order contract (mg_diff_catalogs; see diff/diff.c for the sort):
+ *   1. drop foreign keys: removed or changed ones on kept tables, those whose
+ *      columns or referenced key change, and those in a foreign-key cycle
+ *      among dropped tables;
+ *   2. drop checks, uniques, indexes, primary keys that are removed or
+ *      changed (a changed one is a drop here and an add in 6);
+ *   3. drop tables, a referencing table before the table it references;
+ *   4. create tables, a referenced table before the tables referencing it;
+ *      a foreign key to a table created earlier (or to itself, or to a kept
+ *      table) is part of CREATE TABLE; one closing a cycle among created
+ *      tables is a separate add in 8 (op->with_table is false for it);
+ *   5. per kept table by name: add columns, alter columns, drop columns;
+ *   6. add primary keys, uniques, checks, indexes;
+ *   7. table comments;
+ *   8. add foreign keys.
+ * Within a phase, by table name then object name. The downgrade runs every
+ * operation's inverse in exactly the reverse order, which is again a valid
+ * order (drops of dependants before what they depend on).
+ */
+#ifndef MIGRATE_DIFF_H
+#define MIGRATE_DIFF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "migrate/catalog.h"
+#include "migrate/error.h"
+
+typedef struct mg_buf mg_buf; /* util/buf.h */
+
+typedef enum mg_diff_kind {
+	MG_DIFF_CREATE_TABLE = 0,
+	MG_DIFF_DROP_TABLE,
+	MG_DIFF_ADD_COLUMN,
+	MG_DIFF_DROP_COLUMN,
+	MG_DIFF_ALTER_COLUMN,
+	MG_DIFF_ADD_PRIMARY_KEY,
+	MG_DIFF_DROP_PRIMARY_KEY,
+	MG_DIFF_CREATE_INDEX,
+	MG_DIFF_DROP_INDEX,
+	MG_DIFF_ADD_UNIQUE,
+	MG_DIFF_DROP_UNIQUE,
+	MG_DIFF_ADD_CHECK,
+	MG_DIFF_DROP_CHECK,
+	MG_DIFF_ADD_FOREIGN_KEY,
+	MG_DIFF_DROP_FOREIGN_KEY,
+	MG_DIFF_TABLE_COMMENT,
+	MG_DIFF_KIND_COUNT
+} mg_diff_kind;
+
+/* What an MG_DIFF_ALTER_COLUMN changes (op->changes). */
+enum {
+	MG_COLCHG_TYPE = 1 << 0,
+	MG_COLCHG_NULLABLE = 1 << 1,
+	MG_COLCHG_DEFAULT = 1 << 2,
+	MG_COLCHG_IDENTITY = 1 << 3,
+	MG_COLCHG_COLLATION = 1 << 4,
+	MG_COLCHG_COMMENT = 1 << 5,
+	MG_COLCHG_GENERATED = 1 << 6,
+};
+
+/*
+ * One operation. `table` names the table it applies to. The objects are
+ * borrowed from the catalogs: old_* from current, new_* from target.
+ *   CREATE_TABLE  new_table            DROP_TABLE   old_table
+ *   ADD_COLUMN    new_column           DROP_COLUMN  old_column
+ *   ALTER_COLUMN  old_column, new_column, changes
+ *   ADD/DROP_PRIMARY_KEY  pk;  CREATE/DROP_INDEX  index;  ADD/DROP_UNIQUE
+ *   unique;  ADD/DROP_CHECK  check;  ADD/DROP_FOREIGN_KEY  fk — from target
+ *   for an add, from current for a drop.
+ *   TABLE_COMMENT old_table, new_table (their comment fields; NULL = none)
+ * old_table and new_table are set whenever the table exists on that side.
+ */
+typedef struct mg_diff_op {
+	mg_diff_kind kind;
+	const char *table;
+	const mg_table *old_table, *new_table;
+	const mg_column *old_column, *new_column;
+	unsigned changes; /* MG_COLCHG_* for ALTER_COLUMN */
+	const mg_primary_key *pk;
+	const mg_index *index;
+	const mg_unique *unique;
+	const mg_check *check;
+	const mg_foreign_key *fk;
+	/* ADD/DROP_FOREIGN_KEY only: the key belongs to a table created (or
+	 * dropped) by this diff and is rendered with it on SQLite, where no
+	 * ALTER TABLE adds one. */
+	bool with_table;
+	/* Data may be lost: drop table or column, a narrowing (or otherwise
+	 * not known to be lossless) type change, NOT NULL on an existing
+	 * column without a default. reason is a short phrase ("drops the
+	 * column", "narrows the type"); NULL when not destructive. */
+	bool destructive;
+	const char *reason;
+} mg_diff_op;
+
+/* A rename hint (`-- migrate:renamed-from`): reserved, not used yet. */
+typedef struct mg_diff_rename {
+	const char *table;    /* table (for a column), or the new table name */
+	const char *from;     /* old name */
+	const char *to;       /* new name (column), or NULL for a table */
+} mg_diff_rename;
+
+typedef struct mg_diff_options {
+	/* NULL-terminated names of tables neither side's differences are
+	 * reported for (the version table, ...); may be NULL. */
+	const char *const *ignore_tables;
+	/* Rename hints; ignored for now. */
+	const mg_diff_rename *renames;
+	size_t nrenames;
+} mg_diff_options;
+
+typedef struct mg_diff mg_diff;
+
+/*
+ * Computes the operations turning current into target (*out, freed with
+ * mg_diff_free; an empty diff when they are equal). opts may be NULL.
+ * Returns MG_OK, or MG_EINPUT when the catalogs are of different dialects.
+ * Both catalogs must outlive *out.
+ */
+int mg_diff_catalogs(const mg_catalog *current, const mg_catalog *target,
+		     const mg_diff_options *opts, mg_diff **out, mg_error *err);
+void mg_diff_free(mg_diff *d); /* accepts NULL */
+
+size_t mg_diff_count(const mg_diff *d);
+/* Borrowed; i < mg_diff_count. */
+const mg_diff_op *mg_diff_op_at(const mg_diff *d, size_t i);
+/* Number of destructive operations. */
+size_t mg_diff_destructive_count(const mg_diff *d);
+mg_dialect mg_diff_dialect(const mg_diff *d);
+
+/* "create_table", "drop_column", "alter_column", ... (JSON `kind`). */
+const char *mg_diff_kind_name(mg_diff_kind k);
+/* Appends the object an op is about: "accounts", "users.email",
+ * "users.ix_users_email" (JSON `object`). */
+void mg_diff_op_object(const mg_diff_op *op, mg_buf *out);
+/* Appends the detail: "type varchar(100) -> varchar(255), not null" for an
+ * alter, "(a, b) -> accounts(id)" for a foreign key; may append nothing. */
+void mg_diff_op_detail(const mg_diff_op *op, mg_buf *out);
+/* Appends one human line without newline:
+ *   "+ table accounts", "- column users.age",
+ *   "~ column users.email: type varchar(100) -> varchar(255)",
+ *   "+ index users.ix_users_email", "- foreign key orders.fk_user" */
+void mg_diff_op_describe(const mg_diff_op *op, mg_buf *out);
+/* Appends every op's line, each followed by "\n" (nothing when empty). */
+void mg_diff_summary(const mg_diff *d, mg_buf *out);
+/* A JSON array, one object per op:
+ * {"kind":..,"object":..,"detail":..,"destructive":bool[,"reason":..]}.
+ * Returns a heap string (caller frees with free()). */
+char *mg_diff_json(const mg_diff *d);
+
+typedef struct mg_diff_render_options {
+	int upgrade; /* 1: the upgrade script; 0: the downgrade (inverses, reversed) */
+	/* NULL: objects of the catalogs' schema are written unqualified (the
+	 * script runs with that schema current). Else this text, verbatim
+	 * and unquoted, qualifies them: "${schema}" gives ${schema}.accounts,
+	 * expanded when the revision runs. Objects of other schemas (a
+	 * foreign key's ref_schema) are always qualified by name. */
+	const char *schema_placeholder;
+	/* Before each op's statements a comment line "-- + table accounts",
+	 * and "-- DESTRUCTIVE: drops the column" on destructive ones. */
+	int annotate;
+} mg_diff_render_options;
+
+/*
+ * Renders the diff as a script of the dialect: statements separated by
+ * ";\n\n", the last ending in ";\n" ("" when the diff is empty); CREATE TABLE
+ * with one column or constraint per line. SQLite changes ALTER TABLE cannot
+ * make are rendered as a table rebuild (ddl/sqlite_rebuild.h) behind
+ * `PRAGMA defer_foreign_keys = ON`. *sql_out is a heap string (free()).
+ * Returns MG_OK, or MG_EINPUT when dialect is not the diff's.
+ */
+int mg_diff_render(const mg_diff *d, mg_dialect dialect, const mg_diff_render_options *opts,
+		   char **sql_out, mg_error *err);
+/* mg_diff_render with annotate off. */
+int mg_diff_render_sql(const mg_diff *d, mg_dialect dialect, int upgrade,
+		       const char *schema_placeholder, char **sql_out, mg_error *err);
+
+#endif
