@@ -96,6 +96,16 @@ int mg_cli_need_db(mg_cli *cli)
 		return MG_OK;
 	if ((rc = mg_cli_need_config(cli)) != MG_OK)
 		return rc;
+	if (!cli->config.url && cli->config.ndbs > 1 && !cli->config.db) {
+		mg_buf labels = MG_BUF_INIT;
+		for (size_t i = 0; i < cli->config.ndbs; i++)
+			mg_buf_printf(&labels, "%s%s", i ? ", " : "", cli->config.dbs[i].label);
+		rc = mg_cli_fail(cli, MG_EUSAGE,
+				 "'%s' declares several databases (%s) and none is chosen: use -x db=LABEL, --db LABEL or default_db",
+				 cli->config.path, labels.ptr);
+		mg_buf_release(&labels);
+		return rc;
+	}
 	if (!cli->config.url)
 		return mg_cli_fail(cli, MG_EINPUT, "no database url: set 'url' in a [db:LABEL] section of '%s' or MIGRATE_URL",
 				   cli->config.path);
