@@ -22,11 +22,13 @@ MIGRATE_REVISION(
 
 int upgrade(migrate_op *op)
 {
+	(void)op;
 	return 0;
 }
 
 int downgrade(migrate_op *op)
 {
+	(void)op;
 	return 0;
 }
 --- run
