@@ -26,9 +26,10 @@ check_block() {
 	      fi ;;
 	stdout-has|stderr-has)
 	      local got; [ "$kind" = stdout-has ] && got=$out || got=$err
-	      while IFS= read -r line; do
-		[ -z "$line" ] && continue
-		if [[ "$got" != *"$line"* ]]; then echo "FAIL: '$cmd' ${kind%-has} lacks: $line"; echo "got: $got"; fail=1; fi
+	      local want
+	      while IFS= read -r want; do
+		[ -z "$want" ] && continue
+		if [[ "$got" != *"$want"* ]]; then echo "FAIL: '$cmd' ${kind%-has} lacks: $want"; echo "got: $got"; fail=1; fi
 	      done <<< "$content" ;;
 	esac
 }
