@@ -1,0 +1,378 @@
+/*
+ * Declared models normalised by the database: the model files applied into
+ * a scratch schema / database / :memory: on a connection of their own, read
+ * back with the live side's introspection, and dropped (models.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "migrate/models.h"
+#include "sql/placeholder.h"
+#include "sql/quote.h"
+#include "sql/split.h"
+#include "util/buf.h"
+#include "util/vec.h"
+
+typedef struct models_run {
+	const mg_models_options *o;
+	mg_db *db;
+	mg_dialect dialect;
+	char scratch[64];  /* schema / database name; "main" on SQLite */
+	int created;       /* the scratch space may exist and needs dropping */
+	int in_tx;         /* our transaction is (or may be) open */
+} models_run;
+
+static int interrupted(const models_run *r)
+{
+	return r->o->interrupted && *r->o->interrupted;
+}
+
+static void random_suffix(char out[13])
+{
+	unsigned char bytes[6];
+	if (getrandom(bytes, sizeof(bytes), GRND_NONBLOCK) != (ssize_t)sizeof(bytes)) {
+		/* No kernel randomness yet: pid and clock still keep concurrent runs apart. */
+		struct timespec ts;
+		unsigned long v;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		v = (unsigned long)getpid() * 2654435761u ^ (unsigned long)ts.tv_nsec ^
+		    ((unsigned long)ts.tv_sec << 20);
+		for (size_t i = 0; i < sizeof(bytes); i++)
+			bytes[i] = (unsigned char)(v >> (8 * (i % sizeof(v))));
+	}
+	for (size_t i = 0; i < sizeof(bytes); i++)
+		snprintf(out + 2 * i, 3, "%02x", bytes[i]);
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int ends_with_sql(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 4 && strcmp(name + n - 4, ".sql") == 0;
+}
+
+/* The model files in the order they are applied (heap strings in files). */
+static int list_files(const char *path, mg_vec *files, mg_error *err)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+
+	if (stat(path, &st) != 0) {
+		if (errno == ENOENT)
+			return mg_error_set(err, MG_EINPUT, "models '%s' do not exist (the 'models' setting)", path);
+		return mg_error_set(err, MG_EIO, "cannot read models '%s': %s", path, strerror(errno));
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		mg_vec_push(files, mg_xstrdup(path));
+		return MG_OK;
+	}
+	if (!(d = opendir(path)))
+		return mg_error_set(err, MG_EIO, "cannot read the models folder '%s': %s", path, strerror(errno));
+	while ((e = readdir(d))) {
+		mg_buf full = MG_BUF_INIT;
+		if (e->d_name[0] == '.' || !ends_with_sql(e->d_name))
+			continue;
+		mg_buf_printf(&full, "%s/%s", path, e->d_name);
+		if (stat(full.ptr, &st) == 0 && S_ISREG(st.st_mode))
+			mg_vec_push(files, mg_buf_detach(&full));
+		else
+			mg_buf_release(&full);
+	}
+	closedir(d);
+	if (files->len == 0)
+		return mg_error_set(err, MG_EINPUT, "the models folder '%s' holds no .sql file", path);
+	mg_vec_sort(files, compare_strings);
+	return MG_OK;
+}
+
+static const char *lookup_placeholder(void *ctx, const char *name)
+{
+	const models_run *r = ctx;
+	if (strcmp(name, "schema") == 0)
+		return r->scratch;
+	for (size_t i = 0; i < r->o->nplaceholders; i++)
+		if (strcmp(r->o->placeholder_keys[i], name) == 0)
+			return r->o->placeholder_values[i];
+	return NULL;
+}
+
+static void first_line_of(const mg_stmt *st, char *out, size_t outsize)
+{
+	size_t n = 0;
+	while (n < st->len && st->text[n] != '\n' && st->text[n] != '\r')
+		n++;
+	if (n > 200)
+		n = 200;
+	snprintf(out, outsize, "%.*s%s", (int)n, st->text, n < st->len ? " ..." : "");
+}
+
+static int apply_file(models_run *r, const char *file, mg_error *err)
+{
+	mg_buf raw = MG_BUF_INIT, text = MG_BUF_INIT, one = MG_BUF_INIT;
+	mg_stmt_list list;
+	int rc = MG_OK;
+
+	mg_stmt_list_init(&list);
+	if (mg_buf_read_file(&raw, file) != 0) {
+		rc = mg_error_set(err, MG_EIO, "cannot read the models file '%s': %s", file, strerror(errno));
+		goto out;
+	}
+	if ((rc = mg_sql_expand(raw.ptr, raw.len, lookup_placeholder, r, &text, err)) != MG_OK ||
+	    (rc = mg_sql_split(r->dialect, text.ptr, text.len, &list, err)) != MG_OK) {
+		mg_error_prefix(err, "%s: ", file);
+		goto out;
+	}
+	for (size_t i = 0; i < list.len; i++) {
+		const mg_stmt *st = &list.items[i];
+		if (interrupted(r)) {
+			rc = mg_error_set(err, MG_EIO, "interrupted while applying the models");
+			goto out;
+		}
+		mg_buf_clear(&one);
+		mg_buf_add(&one, st->text, st->len);
+		if ((rc = mg_db_exec(r->db, one.ptr, err)) != MG_OK) {
+			char first[256], msg[MG_ERROR_MSG_MAX];
+			first_line_of(st, first, sizeof(first));
+			if (snprintf(msg, sizeof(msg), "%s:%d: %s\n    in statement: %s", file, st->line, err->msg,
+				     first) >= (int)sizeof(msg))
+				msg[sizeof(msg) - 1] = '\0';
+			memcpy(err->msg, msg, sizeof(msg));
+			goto out;
+		}
+	}
+out:
+	mg_stmt_list_release(&list);
+	mg_buf_release(&one);
+	mg_buf_release(&text);
+	mg_buf_release(&raw);
+	return rc;
+}
+
+/* Runs sql built from a format with one quoted identifier (the scratch name). */
+static int exec_with_name(models_run *r, const char *before, const char *after, mg_error *err)
+{
+	mg_buf sql = MG_BUF_INIT;
+	int rc;
+	mg_buf_puts(&sql, before);
+	mg_sql_quote_ident(r->dialect, &sql, r->scratch);
+	mg_buf_puts(&sql, after);
+	rc = mg_db_exec(r->db, sql.ptr, err);
+	mg_buf_release(&sql);
+	return rc;
+}
+
+/* MySQL: the scratch database gets the live database's character set and
+ * collation, so table collations read back alike on both sides. */
+static int create_mysql_database(models_run *r, mg_error *err)
+{
+	mg_rows rows;
+	mg_buf sql = MG_BUF_INIT;
+	int rc;
+
+	mg_buf_puts(&sql, "CREATE DATABASE ");
+	mg_sql_quote_ident(r->dialect, &sql, r->scratch);
+	if (mg_db_query(r->db,
+			"SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA"
+			" WHERE SCHEMA_NAME = DATABASE()",
+			0, NULL, &rows, err) == MG_OK) {
+		if (rows.nrows == 1 && mg_rows_get(&rows, 0, 0) && mg_rows_get(&rows, 0, 1)) {
+			mg_buf_puts(&sql, " CHARACTER SET ");
+			mg_buf_puts(&sql, mg_rows_get(&rows, 0, 0));
+			mg_buf_puts(&sql, " COLLATE ");
+			mg_buf_puts(&sql, mg_rows_get(&rows, 0, 1));
+		}
+		mg_rows_release(&rows);
+	}
+	rc = mg_db_exec(r->db, sql.ptr, err);
+	mg_buf_release(&sql);
+	return rc;
+}
+
+static int create_scratch(models_run *r, mg_error *err)
+{
+	int rc;
+
+	switch (r->dialect) {
+	case MG_DIALECT_POSTGRESQL:
+		/* One transaction when possible: whatever happens to this process,
+		 * the server rolls it back, and DDL that names another schema by
+		 * mistake is undone too. */
+		if (r->in_tx && (rc = mg_db_exec(r->db, "BEGIN", err)) != MG_OK)
+			return rc;
+		r->created = 1;
+		if ((rc = exec_with_name(r, "CREATE SCHEMA ", "", err)) != MG_OK)
+			return rc;
+		return exec_with_name(r, "SET search_path TO ", "", err);
+	case MG_DIALECT_MYSQL:
+		r->created = 1;
+		if ((rc = create_mysql_database(r, err)) != MG_OK)
+			return rc;
+		return exec_with_name(r, "USE ", "", err);
+	case MG_DIALECT_SQLITE:
+		if (r->in_tx)
+			return mg_db_exec(r->db, "BEGIN", err);
+		return MG_OK;
+	default:
+		return mg_error_set(err, MG_ENOTBUILT, "no scratch space for this database");
+	}
+}
+
+/* Best effort; returns MG_OK or the failure in its own err. */
+static int drop_scratch(models_run *r, mg_error *err)
+{
+	mg_error ignored;
+	int rc = MG_OK;
+
+	mg_error_init(&ignored);
+	if (r->dialect != MG_DIALECT_MYSQL && r->in_tx)
+		mg_db_exec(r->db, "ROLLBACK", &ignored);
+	if (r->created && r->dialect == MG_DIALECT_POSTGRESQL) {
+		/* A model's own BEGIN or error may have left a transaction open. */
+		mg_db_exec(r->db, "ROLLBACK", &ignored);
+		rc = exec_with_name(r, "DROP SCHEMA IF EXISTS ", " CASCADE", err);
+	} else if (r->created && r->dialect == MG_DIALECT_MYSQL) {
+		rc = exec_with_name(r, "DROP DATABASE IF EXISTS ", "", err);
+	}
+	r->created = 0;
+	return rc;
+}
+
+static int apply_and_read(models_run *r, const mg_vec *files, mg_catalog **out, mg_error *err)
+{
+	mg_catalog_read_options ro = { 0 };
+	int rc;
+
+	if ((rc = create_scratch(r, err)) != MG_OK) {
+		mg_error_prefix(err, "cannot create the scratch %s '%s' for the models: ",
+				r->dialect == MG_DIALECT_MYSQL ? "database" : "schema", r->scratch);
+		return rc;
+	}
+	for (size_t i = 0; i < files->len; i++)
+		if ((rc = apply_file(r, files->items[i], err)) != MG_OK)
+			return rc;
+	if (interrupted(r))
+		return mg_error_set(err, MG_EIO, "interrupted while applying the models");
+	ro.schema = r->scratch;
+	ro.exclude_tables = r->o->exclude_tables;
+	if ((rc = mg_catalog_read_opts(r->db, &ro, out, err)) != MG_OK)
+		mg_error_prefix(err, "cannot read back the models: ");
+	return rc;
+}
+
+static int open_scratch_db(models_run *r, mg_error *err)
+{
+	const mg_models_options *o = r->o;
+	mg_db_options dbo = { 0 };
+	mg_url url;
+	int rc;
+
+	dbo.base_dir = o->base_dir;
+	if (o->dev_url) {
+		if ((rc = mg_url_parse(&url, o->dev_url, err)) != MG_OK) {
+			mg_error_prefix(err, "dev_url: ");
+			return rc;
+		}
+		if (o->url && url.dialect != o->url->dialect) {
+			rc = mg_error_set(err, MG_EINPUT, "dev_url is a %s database but the database is %s",
+					  mg_dialect_name(url.dialect), mg_dialect_name(o->url->dialect));
+			mg_url_release(&url);
+			return rc;
+		}
+		r->in_tx = (url.dialect == MG_DIALECT_SQLITE || url.dialect == MG_DIALECT_POSTGRESQL);
+		rc = mg_db_open(&r->db, &url, &dbo, err);
+		mg_url_release(&url);
+		if (rc != MG_OK)
+			mg_error_prefix(err, "cannot open dev_url for the models: ");
+		return rc;
+	}
+	if (!o->url)
+		return mg_error_set(err, MG_EINPUT, "no database to normalise the models in: set a url or dev_url");
+	if (o->url->dialect == MG_DIALECT_SQLITE) {
+		if ((rc = mg_url_parse(&url, "sqlite://:memory:", err)) != MG_OK)
+			return rc;
+		rc = mg_db_open(&r->db, &url, &dbo, err);
+		mg_url_release(&url);
+		return rc;
+	}
+	r->in_tx = o->url->dialect == MG_DIALECT_POSTGRESQL;
+	if ((rc = mg_db_open(&r->db, o->url, &dbo, err)) != MG_OK)
+		mg_error_prefix(err, "cannot connect to normalise the models: ");
+	return rc;
+}
+
+int mg_models_load(const mg_models_options *o, mg_catalog **out, mg_error *err)
+{
+	models_run r;
+	mg_vec files = MG_VEC_INIT;
+	char suffix[13];
+	int rc;
+
+	*out = NULL;
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	if (!o->path || !*o->path)
+		return mg_error_set(err, MG_EINPUT, "no models: set 'models' in the [migrate] section of migrate.ini");
+	if ((rc = list_files(o->path, &files, err)) != MG_OK)
+		goto out;
+	if ((rc = open_scratch_db(&r, err)) != MG_OK)
+		goto out;
+	r.dialect = mg_db_dialect(r.db);
+	random_suffix(suffix);
+	if (r.dialect == MG_DIALECT_SQLITE)
+		snprintf(r.scratch, sizeof(r.scratch), "main");
+	else
+		snprintf(r.scratch, sizeof(r.scratch), "%s%s", MG_MODELS_SCRATCH_PREFIX, suffix);
+
+	rc = apply_and_read(&r, &files, out, err);
+	if (rc != MG_OK && r.in_tx && r.dialect == MG_DIALECT_POSTGRESQL &&
+	    (strcmp(err->sqlstate, "53200") == 0 || strcmp(err->sqlstate, "25001") == 0)) {
+		/* Too many locks for one transaction, or a statement that refuses
+		 * to run inside one: apply again, statement by statement. */
+		mg_error retry_err;
+		mg_error_init(&retry_err);
+		drop_scratch(&r, &retry_err);
+		r.in_tx = 0;
+		mg_error_init(err);
+		rc = apply_and_read(&r, &files, out, err);
+	}
+	{
+		mg_error drop_err;
+		mg_error_init(&drop_err);
+		if (drop_scratch(&r, &drop_err) != MG_OK) {
+			char *shown = mg_xstrdup(drop_err.msg);
+			if (rc == MG_OK) {
+				mg_catalog_free(*out);
+				*out = NULL;
+				rc = mg_error_set(err, MG_EDRIVER, "cannot drop the scratch space '%s' of the models: %s",
+						  r.scratch, shown);
+			} else {
+				size_t n = strlen(err->msg);
+				snprintf(err->msg + n, sizeof(err->msg) - n,
+					 "\n    (the scratch space '%s' could not be dropped: %s)", r.scratch, shown);
+			}
+			free(shown);
+		}
+	}
+	if (rc != MG_OK) {
+		mg_catalog_free(*out);
+		*out = NULL;
+	}
+out:
+	mg_db_close(r.db);
+	for (size_t i = 0; i < files.len; i++)
+		free(files.items[i]);
+	mg_vec_release(&files);
+	return rc;
+}

@@ -1,0 +1,428 @@
+/*
+ * Declared models normalised by the database (mg_models_load) on SQLite,
+ * PostgreSQL and MySQL/MariaDB: files and folders, placeholders, data
+ * statements, FILE:LINE errors, and the scratch space gone afterwards on
+ * success, on failure and on interruption.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "migrate/catalog.h"
+#include "migrate/models.h"
+#include "util/buf.h"
+#include "testutil.h"
+
+typedef struct fixture {
+	char *dir;
+	mg_url url;
+	int have_url;
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof(*f));
+	f->dir = mg_test_tmpdir();
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	mg_test_rmtree(f->dir);
+	free(f->dir);
+	if (f->have_url)
+		mg_url_release(&f->url);
+	free(f);
+	return 0;
+}
+
+static void use_url(fixture *f, const char *text)
+{
+	mg_error err;
+	mg_error_init(&err);
+	if (f->have_url)
+		mg_url_release(&f->url);
+	if (mg_url_parse(&f->url, text, &err) != MG_OK)
+		fail_msg("%s", err.msg);
+	f->have_url = 1;
+}
+
+static void use_server(fixture *f, const char *var)
+{
+	use_url(f, mg_test_server_url(var));
+}
+
+static char *path_of(fixture *f, const char *rel)
+{
+	char *p = malloc(strlen(f->dir) + strlen(rel) + 2);
+	sprintf(p, "%s/%s", f->dir, rel);
+	return p;
+}
+
+static int load(fixture *f, const char *rel, const char *dev_url, const volatile sig_atomic_t *intr,
+		mg_catalog **cat, mg_error *err)
+{
+	static const char *const exclude[] = { "migrate_version", "migrate_version_log", NULL };
+	static const char *const keys[] = { "suffix" };
+	static const char *const values[] = { "_x" };
+	mg_models_options o = { 0 };
+	char *path = path_of(f, rel);
+	int rc;
+
+	o.path = path;
+	o.url = &f->url;
+	o.dev_url = dev_url;
+	o.base_dir = f->dir;
+	o.exclude_tables = exclude;
+	o.placeholder_keys = keys;
+	o.placeholder_values = values;
+	o.nplaceholders = 1;
+	o.interrupted = intr;
+	mg_error_init(err);
+	rc = mg_models_load(&o, cat, err);
+	free(path);
+	return rc;
+}
+
+static mg_catalog *load_ok(fixture *f, const char *rel)
+{
+	mg_catalog *cat = NULL;
+	mg_error err;
+	if (load(f, rel, NULL, NULL, &cat, &err) != MG_OK)
+		fail_msg("load: %s", err.msg);
+	assert_non_null(cat);
+	return cat;
+}
+
+static mg_db *open_live(fixture *f)
+{
+	mg_db *db = NULL;
+	mg_error err;
+	mg_error_init(&err);
+	if (mg_db_open(&db, &f->url, NULL, &err) != MG_OK)
+		fail_msg("open: %s", err.msg);
+	return db;
+}
+
+static long scalar_long(mg_db *db, const char *sql)
+{
+	mg_rows rows;
+	mg_error err;
+	long v;
+	mg_error_init(&err);
+	if (mg_db_query(db, sql, 0, NULL, &rows, &err) != MG_OK)
+		fail_msg("%s: %s", sql, err.msg);
+	v = strtol(mg_rows_get(&rows, 0, 0), NULL, 10);
+	mg_rows_release(&rows);
+	return v;
+}
+
+/* Scratch spaces left on the server (PG schemas / MySQL databases). */
+static long scratch_count(mg_db *db)
+{
+	if (mg_db_dialect(db) == MG_DIALECT_POSTGRESQL)
+		return scalar_long(db, "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'migrate\\_scratch\\_%'");
+	return scalar_long(db, "SELECT count(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'migrate\\_scratch\\_%'");
+}
+
+static const char models_sql[] =
+	"-- models\n"
+	"CREATE TABLE users (\n"
+	"    id integer NOT NULL PRIMARY KEY,\n"
+	"    name varchar(64) NOT NULL\n"
+	");\n"
+	"INSERT INTO users (id, name) VALUES (1, 'root');\n"
+	"CREATE TABLE ${schema}.accounts${suffix} (\n"
+	"    id integer NOT NULL PRIMARY KEY,\n"
+	"    user_id integer REFERENCES users (id)\n"
+	");\n"
+	"CREATE TABLE migrate_version (version_num varchar(255) NOT NULL PRIMARY KEY);\n";
+
+/* ---- SQLite ------------------------------------------------------------ */
+
+static void test_models_sqlite__file(void **state)
+{
+	fixture *f = *state;
+	mg_catalog *cat;
+
+	use_url(f, "sqlite:///live.db");
+	mg_test_write(f->dir, "models.sql", models_sql);
+	cat = load_ok(f, "models.sql");
+	assert_int_equal(cat->dialect, MG_DIALECT_SQLITE);
+	assert_int_equal(cat->ntables, 2);
+	assert_string_equal(cat->tables[0]->name, "accounts_x");
+	assert_string_equal(cat->tables[1]->name, "users");
+	assert_null(mg_catalog_table(cat, "migrate_version"));
+	assert_int_equal(cat->tables[0]->nforeign_keys, 1);
+	mg_catalog_free(cat);
+	/* The live database was not touched (not even created). */
+	{
+		char *live = path_of(f, "live.db");
+		assert_int_not_equal(access(live, F_OK), 0);
+		free(live);
+	}
+}
+
+static void test_models_sqlite__folder_in_name_order(void **state)
+{
+	fixture *f = *state;
+	mg_catalog *cat;
+
+	use_url(f, "sqlite:///live.db");
+	mg_test_write(f->dir, "models/02_orders.sql",
+		      "CREATE TABLE orders (id integer PRIMARY KEY, customer_id integer NOT NULL);\n"
+		      "CREATE INDEX ix_orders_customer ON orders (customer_id);\n");
+	/* 10_ after 02_: it alters what 02_ created. */
+	mg_test_write(f->dir, "models/10_more.sql", "ALTER TABLE orders ADD COLUMN note text;\n");
+	mg_test_write(f->dir, "models/01_customers.sql", "CREATE TABLE customers (id integer PRIMARY KEY);\n");
+	mg_test_write(f->dir, "models/README.txt", "not sql; ignored\n");
+	cat = load_ok(f, "models");
+	assert_int_equal(cat->ntables, 2);
+	assert_non_null(mg_table_column(mg_catalog_table(cat, "orders"), "note"));
+	assert_int_equal(mg_catalog_table(cat, "orders")->nindexes, 1);
+	mg_catalog_free(cat);
+}
+
+static void test_models_sqlite__failing_statement(void **state)
+{
+	fixture *f = *state;
+	mg_catalog *cat = (mg_catalog *)1;
+	mg_error err;
+	char expect[512];
+
+	use_url(f, "sqlite:///live.db");
+	mg_test_write(f->dir, "models.sql",
+		      "CREATE TABLE a (id integer PRIMARY KEY);\n"
+		      "\n"
+		      "CREATE INDEX ix_b ON nosuch (id)\n"
+		      "  WHERE id > 0;\n");
+	assert_int_equal(load(f, "models.sql", NULL, NULL, &cat, &err), MG_EDRIVER);
+	assert_null(cat);
+	snprintf(expect, sizeof(expect), "%s/models.sql:3: ", f->dir);
+	assert_non_null(strstr(err.msg, expect));
+	assert_non_null(strstr(err.msg, "nosuch"));
+	assert_non_null(strstr(err.msg, "\n    in statement: CREATE INDEX ix_b ON nosuch (id) ..."));
+}
+
+static void test_models_sqlite__input_errors(void **state)
+{
+	fixture *f = *state;
+	mg_catalog *cat;
+	mg_error err;
+
+	use_url(f, "sqlite:///live.db");
+	assert_int_equal(load(f, "missing.sql", NULL, NULL, &cat, &err), MG_EINPUT);
+	assert_non_null(strstr(err.msg, "missing.sql' do not exist"));
+
+	mg_test_write(f->dir, "empty/notes.txt", "x");
+	assert_int_equal(load(f, "empty", NULL, NULL, &cat, &err), MG_EINPUT);
+	assert_non_null(strstr(err.msg, "holds no .sql file"));
+
+	mg_test_write(f->dir, "ph.sql", "CREATE TABLE a (id integer);\nCREATE TABLE ${nope} (id integer);\n");
+	assert_int_equal(load(f, "ph.sql", NULL, NULL, &cat, &err), MG_EINPUT);
+	assert_non_null(strstr(err.msg, "ph.sql: line 2: unknown placeholder '${nope}'"));
+
+	mg_test_write(f->dir, "quote.sql", "CREATE TABLE a (id integer DEFAULT 'x);\n");
+	assert_int_equal(load(f, "quote.sql", NULL, NULL, &cat, &err), MG_EINPUT);
+	assert_non_null(strstr(err.msg, "quote.sql: line 1: unterminated"));
+
+	use_url(f, "postgresql://nobody@127.0.0.1:1/x");
+	mg_test_write(f->dir, "ok.sql", "CREATE TABLE a (id integer);\n");
+	assert_int_equal(load(f, "ok.sql", "sqlite:///dev.db", NULL, &cat, &err), MG_EINPUT);
+	assert_string_equal(err.msg, "dev_url is a sqlite database but the database is postgresql");
+}
+
+static void test_models_sqlite__interrupted(void **state)
+{
+	fixture *f = *state;
+	volatile sig_atomic_t flag = 1;
+	mg_catalog *cat;
+	mg_error err;
+
+	use_url(f, "sqlite:///live.db");
+	mg_test_write(f->dir, "models.sql", models_sql);
+	assert_int_equal(load(f, "models.sql", NULL, &flag, &cat, &err), MG_EIO);
+	assert_string_equal(err.msg, "interrupted while applying the models");
+	assert_null(cat);
+}
+
+static void test_models_sqlite__dev_url_rolled_back(void **state)
+{
+	fixture *f = *state;
+	mg_catalog *cat = NULL;
+	mg_error err;
+	mg_url dev;
+	mg_db *db = NULL;
+	mg_db_options dbo = { 0 };
+
+	use_url(f, "sqlite:///live.db");
+	mg_test_write(f->dir, "models.sql", models_sql);
+	if (load(f, "models.sql", "sqlite:///dev.db", NULL, &cat, &err) != MG_OK)
+		fail_msg("%s", err.msg);
+	assert_int_equal(cat->ntables, 2);
+	mg_catalog_free(cat);
+	/* Nothing stays in the dev database. */
+	mg_error_init(&err);
+	dbo.base_dir = f->dir;
+	assert_int_equal(mg_url_parse(&dev, "sqlite:///dev.db", &err), MG_OK);
+	assert_int_equal(mg_db_open(&db, &dev, &dbo, &err), MG_OK);
+	assert_int_equal(scalar_long(db, "SELECT count(*) FROM sqlite_master"), 0);
+	mg_db_close(db);
+	mg_url_release(&dev);
+}
+
+/* ---- PostgreSQL -------------------------------------------------------- */
+
+static void test_models_pg__load_and_drop(void **state)
+{
+	fixture *f = *state;
+	mg_catalog *cat;
+	mg_db *db;
+	long before;
+	char sql[256];
+
+	use_server(f, "MIGRATE_TEST_PG_URL");
+	db = open_live(f);
+	before = scratch_count(db);
+	mg_test_write(f->dir, "models.sql",
+		      "CREATE TYPE mood AS ENUM ('sad', 'happy');\n"
+		      "CREATE TABLE users (\n"
+		      "    id serial PRIMARY KEY,\n"
+		      "    name varchar(64) NOT NULL DEFAULT 'x'\n"
+		      ");\n"
+		      "INSERT INTO users (name) VALUES ('root');\n"
+		      "CREATE TABLE ${schema}.accounts${suffix} (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+		      " user_id integer REFERENCES users (id) ON DELETE CASCADE);\n"
+		      "CREATE FUNCTION f() RETURNS integer LANGUAGE sql AS $$ SELECT 1; $$;\n"
+		      "COMMENT ON TABLE users IS 'people';\n");
+	cat = load_ok(f, "models.sql");
+	assert_int_equal(cat->ntables, 2);
+	assert_non_null(strstr(cat->schema, MG_MODELS_SCRATCH_PREFIX));
+	assert_string_equal(mg_catalog_table(cat, "users")->comment, "people");
+	assert_int_equal(mg_table_column(mg_catalog_table(cat, "users"), "id")->identity, MG_IDENTITY_SERIAL);
+	assert_string_equal(mg_catalog_table(cat, "accounts_x")->foreign_keys[0]->ref_schema, cat->schema);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM pg_namespace WHERE nspname = '%s'", cat->schema);
+	assert_int_equal(scalar_long(db, sql), 0);
+	assert_int_equal(scratch_count(db), before);
+	mg_catalog_free(cat);
+	mg_db_close(db);
+}
+
+static void test_models_pg__failure_leaves_nothing(void **state)
+{
+	fixture *f = *state;
+	mg_catalog *cat;
+	mg_db *db;
+	mg_error err;
+	char sql[512], schema[64];
+	long before;
+
+	use_server(f, "MIGRATE_TEST_PG_URL");
+	db = open_live(f);
+	before = scratch_count(db);
+	snprintf(schema, sizeof(schema), "models_pg_%ld", (long)getpid());
+	snprintf(sql, sizeof(sql), "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s;", schema, schema);
+	mg_error_init(&err);
+	assert_int_equal(mg_db_exec_script(db, sql, "t", 1, NULL, &err), MG_OK);
+	/* A model that names the live schema by mistake is undone with the rest. */
+	snprintf(sql, sizeof(sql),
+		 "CREATE TABLE a (id integer PRIMARY KEY);\n"
+		 "CREATE TABLE %s.leak (id integer);\n"
+		 "CREATE TABLE b (id integer REFERENCES nosuch (id));\n",
+		 schema);
+	mg_test_write(f->dir, "models.sql", sql);
+	assert_int_equal(load(f, "models.sql", NULL, NULL, &cat, &err), MG_EDRIVER);
+	assert_non_null(strstr(err.msg, "models.sql:3: "));
+	assert_non_null(strstr(err.msg, "\"nosuch\" does not exist"));
+	assert_non_null(strstr(err.msg, "in statement: CREATE TABLE b (id integer REFERENCES nosuch (id))"));
+	assert_int_equal(scratch_count(db), before);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM pg_tables WHERE schemaname = '%s'", schema);
+	assert_int_equal(scalar_long(db, sql), 0);
+
+	/* Interrupted: stopped before the first statement, nothing left. */
+	{
+		volatile sig_atomic_t flag = 1;
+		mg_test_write(f->dir, "ok.sql", "CREATE TABLE a (id integer PRIMARY KEY);\n");
+		assert_int_equal(load(f, "ok.sql", NULL, &flag, &cat, &err), MG_EIO);
+		assert_int_equal(scratch_count(db), before);
+	}
+	snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", schema);
+	assert_int_equal(mg_db_exec(db, sql, &err), MG_OK);
+	mg_db_close(db);
+}
+
+static void test_models_pg__outside_a_transaction(void **state)
+{
+	fixture *f = *state;
+	mg_catalog *cat;
+	mg_db *db;
+	long before;
+
+	use_server(f, "MIGRATE_TEST_PG_URL");
+	db = open_live(f);
+	before = scratch_count(db);
+	/* CREATE INDEX CONCURRENTLY refuses a transaction: applied again
+	 * statement by statement, and still dropped. */
+	mg_test_write(f->dir, "models.sql",
+		      "CREATE TABLE t (id integer PRIMARY KEY, v text);\n"
+		      "CREATE INDEX CONCURRENTLY ix_t_v ON t (v);\n");
+	cat = load_ok(f, "models.sql");
+	assert_int_equal(mg_catalog_table(cat, "t")->nindexes, 1);
+	assert_int_equal(scratch_count(db), before);
+	mg_catalog_free(cat);
+	mg_db_close(db);
+}
+
+/* ---- MySQL / MariaDB ---------------------------------------------------- */
+
+static void test_models_mysql__load_and_drop(void **state)
+{
+	fixture *f = *state;
+	mg_catalog *cat;
+	mg_db *db;
+	mg_error err;
+	long before;
+
+	use_server(f, "MIGRATE_TEST_MYSQL_URL");
+	db = open_live(f);
+	before = scratch_count(db);
+	mg_test_write(f->dir, "models.sql", models_sql);
+	cat = load_ok(f, "models.sql");
+	assert_int_equal(cat->dialect, MG_DIALECT_MYSQL);
+	assert_int_equal(cat->ntables, 2);
+	assert_non_null(strstr(cat->schema, MG_MODELS_SCRATCH_PREFIX));
+	assert_int_equal(scratch_count(db), before);
+	mg_catalog_free(cat);
+
+	mg_test_write(f->dir, "bad.sql",
+		      "CREATE TABLE a (id int PRIMARY KEY);\n"
+		      "DELIMITER //\n"
+		      "CREATE PROCEDURE p() BEGIN SELECT 1; END//\n"
+		      "DELIMITER ;\n"
+		      "CREATE TABLE b (id int, FOREIGN KEY (id) REFERENCES nosuch (id));\n");
+	assert_int_equal(load(f, "bad.sql", NULL, NULL, &cat, &err), MG_EDRIVER);
+	assert_non_null(strstr(err.msg, "bad.sql:5: "));
+	assert_int_equal(scratch_count(db), before);
+	mg_db_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_models_sqlite__file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_models_sqlite__folder_in_name_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_models_sqlite__failing_statement, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_models_sqlite__input_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_models_sqlite__interrupted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_models_sqlite__dev_url_rolled_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_models_pg__load_and_drop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_models_pg__failure_leaves_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_models_pg__outside_a_transaction, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_models_mysql__load_and_drop, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
