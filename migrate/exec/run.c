@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "crev/crev.h"
 #include "exec/version_table.h"
 #include "migrate/exec.h"
 #include "sql/placeholder.h"
@@ -36,6 +37,7 @@ typedef struct run_ctx {
 	mg_revlist all_tx_start; /* heads when --transaction all began */
 	int locked;
 	int schema_missing; /* read-only commands: the run schema does not exist yet */
+	unsigned crev_flags; /* C revisions: MG_CREV_* of the step being run */
 	mg_buf lock_name;
 } run_ctx;
 
@@ -342,9 +344,14 @@ static int load_statements(run_ctx *c, const mg_revision *rev, int upgrade, mg_b
 	char *text = NULL;
 	int rc;
 
-	if (rev->kind == MG_REV_C)
-		return mg_error_set(c->err, MG_ENOTBUILT,
-				    "%s: C revisions cannot be run by this version of migrate yet", rev->path);
+	c->crev_flags = 0;
+	if (rev->kind == MG_REV_C) {
+		/* C revisions (migrate/crev): the operations render the statements. */
+		mg_crev_run r = { c->db, c->d, c->schema_value, c->o->placeholder_keys, c->o->placeholder_values,
+				  c->o->nplaceholders, c->o->cache_dir, c->o->crev_bundle };
+		*first_line_no = rev->line;
+		return mg_crev_statements(&r, rev, upgrade, script, stmts, &c->crev_flags, c->err);
+	}
 	s = mg_revision_section(rev, upgrade, c->d, c->err);
 	if (!s)
 		return c->err->code ? c->err->code : MG_ENOTFOUND;
@@ -451,6 +458,10 @@ static int run_step(run_ctx *c, const mg_revision *rev, int upgrade, size_t inde
 	if (!transactional && (rc = resume_point(c, rev, direction, &stmts, first, &skip, &hashes)) != MG_OK)
 		goto out;
 
+	/* SQLite table rebuilds of C revisions: foreign_keys cannot change inside a transaction. */
+	if ((c->crev_flags & MG_CREV_FOREIGN_KEYS_OFF) && !c->in_all_tx &&
+	    (rc = sink(c, "PRAGMA foreign_keys = OFF")) != MG_OK)
+		goto out;
 	if (transactional && !c->in_all_tx) {
 		if ((rc = tx_begin(c)) != MG_OK)
 			goto out;
@@ -561,6 +572,13 @@ fail:
 		c->err->code = MG_EDRIVER;
 	rc = c->err->code;
 out:
+	if ((c->crev_flags & MG_CREV_FOREIGN_KEYS_OFF) && !c->in_all_tx) {
+		mg_error ignored;
+		if (c->out)
+			sink(c, "PRAGMA foreign_keys = ON");
+		else
+			mg_db_exec(c->db, "PRAGMA foreign_keys = ON", &ignored);
+	}
 	mg_revlist_release(&removed);
 	mg_revlist_release(&added);
 	mg_revlist_release(&before);

@@ -49,6 +49,11 @@ typedef struct mg_exec_options {
 	mg_dialect dialect;
 	/* Offline: the heads to start from (NULL or empty = base). */
 	const char *offline_from;
+	/* C revisions: where compiled revisions are cached (NULL = the default
+	 * $XDG_CACHE_HOME/migrate or $HOME/.cache/migrate), and a bundle made by
+	 * `migrate compile` to load instead of compiling (NULL = compile). */
+	const char *cache_dir;
+	const char *crev_bundle;
 	void (*on_event)(void *ctx, const mg_exec_event *ev);
 	void *event_ctx;
 } mg_exec_options;
