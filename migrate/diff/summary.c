@@ -1,0 +1,299 @@
+/*
+ * Human and JSON forms of diff operations: one line per operation for
+ * `migrate diff` and `check`, and kind/object/detail records for
+ * `--format json`.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff/diff_int.h"
+#include "util/buf.h"
+
+static const char *const kind_names[MG_DIFF_KIND_COUNT] = {
+	[MG_DIFF_CREATE_TABLE] = "create_table",
+	[MG_DIFF_DROP_TABLE] = "drop_table",
+	[MG_DIFF_ADD_COLUMN] = "add_column",
+	[MG_DIFF_DROP_COLUMN] = "drop_column",
+	[MG_DIFF_ALTER_COLUMN] = "alter_column",
+	[MG_DIFF_ADD_PRIMARY_KEY] = "add_primary_key",
+	[MG_DIFF_DROP_PRIMARY_KEY] = "drop_primary_key",
+	[MG_DIFF_CREATE_INDEX] = "create_index",
+	[MG_DIFF_DROP_INDEX] = "drop_index",
+	[MG_DIFF_ADD_UNIQUE] = "add_unique",
+	[MG_DIFF_DROP_UNIQUE] = "drop_unique",
+	[MG_DIFF_ADD_CHECK] = "add_check",
+	[MG_DIFF_DROP_CHECK] = "drop_check",
+	[MG_DIFF_ADD_FOREIGN_KEY] = "add_foreign_key",
+	[MG_DIFF_DROP_FOREIGN_KEY] = "drop_foreign_key",
+	[MG_DIFF_TABLE_COMMENT] = "table_comment",
+};
+
+const char *mg_diff_kind_name(mg_diff_kind k)
+{
+	return (unsigned)k < MG_DIFF_KIND_COUNT ? kind_names[k] : "unknown";
+}
+
+static void put_list(mg_buf *out, const char **items, size_t n)
+{
+	mg_buf_putc(out, '(');
+	for (size_t i = 0; i < n; i++)
+		mg_buf_printf(out, "%s%s", i ? ", " : "", items[i]);
+	mg_buf_putc(out, ')');
+}
+
+void mg_diff_op_object(const mg_diff_op *op, mg_buf *out)
+{
+	mg_buf_puts(out, op->table);
+	switch (op->kind) {
+	case MG_DIFF_ADD_COLUMN:
+	case MG_DIFF_ALTER_COLUMN:
+		mg_buf_printf(out, ".%s", op->new_column->name);
+		break;
+	case MG_DIFF_DROP_COLUMN:
+		mg_buf_printf(out, ".%s", op->old_column->name);
+		break;
+	case MG_DIFF_ADD_PRIMARY_KEY:
+	case MG_DIFF_DROP_PRIMARY_KEY:
+		if (op->pk->name)
+			mg_buf_printf(out, ".%s", op->pk->name);
+		break;
+	case MG_DIFF_CREATE_INDEX:
+	case MG_DIFF_DROP_INDEX:
+		mg_buf_printf(out, ".%s", op->index->name);
+		break;
+	case MG_DIFF_ADD_UNIQUE:
+	case MG_DIFF_DROP_UNIQUE:
+		if (op->unique->name)
+			mg_buf_printf(out, ".%s", op->unique->name);
+		break;
+	case MG_DIFF_ADD_CHECK:
+	case MG_DIFF_DROP_CHECK:
+		if (op->check->name)
+			mg_buf_printf(out, ".%s", op->check->name);
+		break;
+	case MG_DIFF_ADD_FOREIGN_KEY:
+	case MG_DIFF_DROP_FOREIGN_KEY:
+		if (op->fk->name)
+			mg_buf_printf(out, ".%s", op->fk->name);
+		break;
+	default:
+		break;
+	}
+}
+
+static void put_opt(mg_buf *out, const char *s)
+{
+	mg_buf_puts(out, s ? s : "none");
+}
+
+static void put_quoted(mg_buf *out, const char *s)
+{
+	if (!s) {
+		mg_buf_puts(out, "none");
+		return;
+	}
+	mg_buf_putc(out, '\'');
+	mg_buf_puts(out, s);
+	mg_buf_putc(out, '\'');
+}
+
+static const char *identity_name(mg_identity id)
+{
+	static const char *const names[] = { "none", "always", "by default", "serial",
+					     "auto_increment" };
+	return (unsigned)id < 5 ? names[id] : "?";
+}
+
+static void column_detail(const mg_column *c, mg_buf *out)
+{
+	mg_buf_puts(out, c->type && *c->type ? c->type : "(no type)");
+	if (!c->nullable)
+		mg_buf_puts(out, " not null");
+	if (c->default_expr)
+		mg_buf_printf(out, " default %s", c->default_expr);
+	if (c->identity)
+		mg_buf_printf(out, " identity %s", identity_name(c->identity));
+}
+
+static void alter_detail(const mg_diff_op *op, mg_buf *out)
+{
+	const mg_column *a = op->old_column, *b = op->new_column;
+	size_t start = out->len;
+
+#define SEP() (out->len > start ? mg_buf_puts(out, ", ") : (void)0)
+	if (op->changes & MG_COLCHG_TYPE) {
+		SEP();
+		mg_buf_printf(out, "type %s -> %s", a->type, b->type);
+	}
+	if (op->changes & MG_COLCHG_NULLABLE) {
+		SEP();
+		mg_buf_puts(out, b->nullable ? "null" : "not null");
+	}
+	if (op->changes & MG_COLCHG_DEFAULT) {
+		SEP();
+		mg_buf_puts(out, "default ");
+		put_opt(out, a->default_expr);
+		mg_buf_puts(out, " -> ");
+		put_opt(out, b->default_expr);
+	}
+	if (op->changes & MG_COLCHG_IDENTITY) {
+		SEP();
+		mg_buf_printf(out, "identity %s -> %s", identity_name(a->identity),
+			      identity_name(b->identity));
+	}
+	if (op->changes & MG_COLCHG_GENERATED) {
+		SEP();
+		mg_buf_puts(out, "generated ");
+		put_opt(out, a->generated_expr);
+		mg_buf_puts(out, " -> ");
+		put_opt(out, b->generated_expr);
+	}
+	if (op->changes & MG_COLCHG_COLLATION) {
+		SEP();
+		mg_buf_puts(out, "collation ");
+		put_opt(out, a->collation);
+		mg_buf_puts(out, " -> ");
+		put_opt(out, b->collation);
+	}
+	if (op->changes & MG_COLCHG_COMMENT) {
+		SEP();
+		mg_buf_puts(out, "comment ");
+		put_quoted(out, a->comment);
+		mg_buf_puts(out, " -> ");
+		put_quoted(out, b->comment);
+	}
+#undef SEP
+}
+
+static void index_detail(const mg_index *ix, mg_buf *out)
+{
+	if (ix->unique)
+		mg_buf_puts(out, "unique ");
+	mg_buf_putc(out, '(');
+	for (size_t i = 0; i < ix->nelems; i++) {
+		const mg_index_elem *e = &ix->elems[i];
+		mg_buf_printf(out, "%s%s%s", i ? ", " : "", e->column ? e->column : e->expr,
+			      e->desc ? " desc" : "");
+	}
+	mg_buf_putc(out, ')');
+	if (ix->where)
+		mg_buf_printf(out, " where %s", ix->where);
+}
+
+void mg_diff_op_detail(const mg_diff_op *op, mg_buf *out)
+{
+	switch (op->kind) {
+	case MG_DIFF_ADD_COLUMN:
+		column_detail(op->new_column, out);
+		break;
+	case MG_DIFF_DROP_COLUMN:
+		column_detail(op->old_column, out);
+		break;
+	case MG_DIFF_ALTER_COLUMN:
+		alter_detail(op, out);
+		break;
+	case MG_DIFF_ADD_PRIMARY_KEY:
+	case MG_DIFF_DROP_PRIMARY_KEY:
+		put_list(out, op->pk->columns, op->pk->ncolumns);
+		break;
+	case MG_DIFF_CREATE_INDEX:
+	case MG_DIFF_DROP_INDEX:
+		index_detail(op->index, out);
+		break;
+	case MG_DIFF_ADD_UNIQUE:
+	case MG_DIFF_DROP_UNIQUE:
+		put_list(out, op->unique->columns, op->unique->ncolumns);
+		break;
+	case MG_DIFF_ADD_CHECK:
+	case MG_DIFF_DROP_CHECK:
+		mg_buf_puts(out, op->check->expr ? op->check->expr : "");
+		break;
+	case MG_DIFF_ADD_FOREIGN_KEY:
+	case MG_DIFF_DROP_FOREIGN_KEY:
+		put_list(out, op->fk->columns, op->fk->ncolumns);
+		mg_buf_printf(out, " -> %s", op->fk->ref_table);
+		put_list(out, op->fk->ref_columns, op->fk->ncolumns);
+		break;
+	case MG_DIFF_TABLE_COMMENT:
+		put_quoted(out, op->old_table->comment);
+		mg_buf_puts(out, " -> ");
+		put_quoted(out, op->new_table->comment);
+		break;
+	default:
+		break;
+	}
+}
+
+void mg_diff_op_describe(const mg_diff_op *op, mg_buf *out)
+{
+	static const struct {
+		char sign;
+		const char *noun;
+	} forms[MG_DIFF_KIND_COUNT] = {
+		[MG_DIFF_CREATE_TABLE] = { '+', "table" },
+		[MG_DIFF_DROP_TABLE] = { '-', "table" },
+		[MG_DIFF_ADD_COLUMN] = { '+', "column" },
+		[MG_DIFF_DROP_COLUMN] = { '-', "column" },
+		[MG_DIFF_ALTER_COLUMN] = { '~', "column" },
+		[MG_DIFF_ADD_PRIMARY_KEY] = { '+', "primary key" },
+		[MG_DIFF_DROP_PRIMARY_KEY] = { '-', "primary key" },
+		[MG_DIFF_CREATE_INDEX] = { '+', "index" },
+		[MG_DIFF_DROP_INDEX] = { '-', "index" },
+		[MG_DIFF_ADD_UNIQUE] = { '+', "unique" },
+		[MG_DIFF_DROP_UNIQUE] = { '-', "unique" },
+		[MG_DIFF_ADD_CHECK] = { '+', "check" },
+		[MG_DIFF_DROP_CHECK] = { '-', "check" },
+		[MG_DIFF_ADD_FOREIGN_KEY] = { '+', "foreign key" },
+		[MG_DIFF_DROP_FOREIGN_KEY] = { '-', "foreign key" },
+		[MG_DIFF_TABLE_COMMENT] = { '~', "comment on table" },
+	};
+	size_t mark;
+
+	mg_buf_printf(out, "%c %s ", forms[op->kind].sign, forms[op->kind].noun);
+	mg_diff_op_object(op, out);
+	if (op->kind == MG_DIFF_CREATE_TABLE || op->kind == MG_DIFF_DROP_TABLE)
+		return;
+	mg_buf_puts(out, ": ");
+	mark = out->len;
+	mg_diff_op_detail(op, out);
+	if (out->len == mark)
+		mg_buf_truncate(out, mark - 2);
+}
+
+void mg_diff_summary(const mg_diff *d, mg_buf *out)
+{
+	for (size_t i = 0; i < d->nops; i++) {
+		mg_diff_op_describe(d->ops[i], out);
+		mg_buf_putc(out, '\n');
+	}
+}
+
+char *mg_diff_json(const mg_diff *d)
+{
+	json_t *arr = json_array();
+	mg_buf b = MG_BUF_INIT;
+	char *text;
+
+	for (size_t i = 0; i < d->nops; i++) {
+		const mg_diff_op *op = d->ops[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "kind", json_string(mg_diff_kind_name(op->kind)));
+		mg_buf_clear(&b);
+		mg_diff_op_object(op, &b);
+		json_object_set_new(o, "object", json_string(b.ptr));
+		mg_buf_clear(&b);
+		mg_diff_op_detail(op, &b);
+		json_object_set_new(o, "detail", json_string(b.ptr));
+		json_object_set_new(o, "destructive", json_boolean(op->destructive));
+		if (op->reason)
+			json_object_set_new(o, "reason", json_string(op->reason));
+		json_array_append_new(arr, o);
+	}
+	mg_buf_release(&b);
+	text = json_dumps(arr, JSON_PRESERVE_ORDER | JSON_COMPACT);
+	json_decref(arr);
+	if (!text)
+		abort(); /* out of memory, as buf.h */
+	return text;
+}
