@@ -281,6 +281,12 @@ static int read_indexes(pg_reader *r, mg_error *err)
 		ndefs = mg_cat_split(c, mg_rows_get(&rows, i, idx[DEFS]), SEPC, &defs);
 		/* An empty name stands for an expression; split keeps empties. */
 		ncols = mg_cat_split(c, mg_rows_get(&rows, i, idx[COLS]), SEPC, &cols);
+		if (ncols == 0 && ndefs == 1) {
+			/* One expression: its "" name splits to no items at all. */
+			cols = mg_arena_alloc(&c->arena, sizeof(*cols));
+			cols[0] = "";
+			ncols = 1;
+		}
 		nkey = nk ? strtoul(nk, NULL, 10) : ndefs;
 		if (ncols != ndefs || nkey > ndefs)
 			nkey = ncols = ndefs = 0;
