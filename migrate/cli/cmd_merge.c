@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "migrate/revision_write.h"
+#include "migrate/vcs.h"
 
 static int cmd_merge(mg_cli *cli, int argc, char **argv);
 
@@ -22,6 +23,7 @@ static int cmd_merge(mg_cli *cli, int argc, char **argv)
 	int sql = 0, c = 0, rc;
 	mg_cli_list revs = { 0 }, labels = { 0 };
 	mg_revision_spec spec;
+	char *git_author = NULL;
 	mg_revision_written w;
 	const mg_cli_opt opts[] = {
 		{ MG_OPT_ARGS, "REV", 0, &revs, NULL, "heads to merge (two or more), or 'heads' for all", 0 },
@@ -51,6 +53,8 @@ static int cmd_merge(mg_cli *cli, int argc, char **argv)
 	spec.branch_labels = labels.items;
 	spec.n_branch_labels = labels.len;
 	spec.author = getenv("MIGRATE_AUTHOR");
+	if (!spec.author) /* else the git user, when a repository holds the project */
+		spec.author = git_author = mg_vcs_author(cli->config.version_locations[0]);
 	spec.script_location = cli->config.script_location;
 	rc = mg_revision_write(cli->graph, cli->config.version_locations, cli->config.n_version_locations, &spec,
 			       &w, &cli->err);
@@ -73,5 +77,6 @@ out:
 	mg_revision_written_release(&w);
 	free(revs.items);
 	free(labels.items);
+	free(git_author);
 	return rc;
 }

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "migrate/revision_write.h"
+#include "migrate/vcs.h"
 
 static int cmd_revision(mg_cli *cli, int argc, char **argv);
 
@@ -33,6 +34,7 @@ static int cmd_revision(mg_cli *cli, int argc, char **argv)
 	mg_cli_list labels = { 0 }, depends = { 0 };
 	char *upgrades = NULL, *downgrades = NULL;
 	mg_revision_spec spec;
+	char *git_author = NULL;
 	mg_revision_written w;
 	const mg_cli_opt opts[] = {
 		{ MG_OPT_STRING, "message", 'm', &message, "MSG", "one-line description (also names the file)", 0 },
@@ -69,6 +71,8 @@ static int cmd_revision(mg_cli *cli, int argc, char **argv)
 	spec.n_depends_on = depends.len;
 	spec.version_path = version_path;
 	spec.author = getenv("MIGRATE_AUTHOR");
+	if (!spec.author) /* else the git user, when a repository holds the project */
+		spec.author = git_author = mg_vcs_author(cli->config.version_locations[0]);
 	spec.script_location = cli->config.script_location;
 	if (autogenerate) {
 		if ((rc = autogenerate_bodies(cli, &spec, &upgrades, &downgrades)) != MG_OK)
@@ -98,6 +102,7 @@ out:
 	free(upgrades);
 	free(downgrades);
 	free(labels.items);
+	free(git_author);
 	free(depends.items);
 	return rc;
 }
