@@ -52,15 +52,15 @@ const char *mg_vcs_finding_kind_name(mg_vcs_finding_kind k)
 {
 	switch (k) {
 	case MG_VCS_APPLIED_CHANGED:
-		return "applied-changed";
+		return "applied_changed";
 	case MG_VCS_APPLIED_MISSING:
-		return "applied-missing";
+		return "applied_missing";
 	case MG_VCS_CHANGED:
 		return "changed";
 	case MG_VCS_DELETED:
 		return "deleted";
 	case MG_VCS_SECOND_HEAD:
-		return "second-head";
+		return "second_head";
 	case MG_VCS_UNCOMMITTED:
 		return "uncommitted";
 	}

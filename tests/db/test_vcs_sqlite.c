@@ -142,7 +142,7 @@ static void test_vcs_applied__changed_file(void **state)
 	mg_graph_free(g);
 	s = check(f);
 	snprintf(expect, sizeof(expect),
-		 "applied-changed /versions/a1_x.sql: revision 'a1' was changed since it was applied (blob %.7s then, %.7s now)\n",
+		 "applied_changed /versions/a1_x.sql: revision 'a1' was changed since it was applied (blob %.7s then, %.7s now)\n",
 		 old, now);
 	assert_string_equal(s, expect);
 	free(s);
@@ -171,7 +171,7 @@ static void test_vcs_applied__file_gone(void **state)
 	snprintf(path, sizeof(path), "%s/versions/a2_x.sql", f->dir);
 	assert_int_equal(remove(path), 0);
 	s = check(f);
-	assert_string_equal(s, "applied-missing -: revision 'a2' is applied but its file is gone\n");
+	assert_string_equal(s, "applied_missing -: revision 'a2' is applied but its file is gone\n");
 	free(s);
 }
 

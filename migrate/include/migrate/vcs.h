@@ -35,11 +35,11 @@ int mg_vcs_fill_checksums(mg_graph *g, mg_error *err);
 /* ---- findings ----------------------------------------------------------- */
 
 typedef enum mg_vcs_finding_kind {
-	MG_VCS_APPLIED_CHANGED, /* "applied-changed": file changed since it was applied */
-	MG_VCS_APPLIED_MISSING, /* "applied-missing": applied, file gone (file NULL) */
+	MG_VCS_APPLIED_CHANGED, /* "applied_changed": file changed since it was applied */
+	MG_VCS_APPLIED_MISSING, /* "applied_missing": applied, file gone (file NULL) */
 	MG_VCS_CHANGED,         /* "changed": file differs from its version at REF */
 	MG_VCS_DELETED,         /* "deleted": revision at REF has no file in the work tree */
-	MG_VCS_SECOND_HEAD,     /* "second-head": new revision adds a head REF did not have */
+	MG_VCS_SECOND_HEAD,     /* "second_head": new revision adds a head REF did not have */
 	MG_VCS_UNCOMMITTED,     /* "uncommitted": untracked, ignored, staged or modified */
 } mg_vcs_finding_kind;
 
@@ -60,7 +60,7 @@ typedef struct mg_vcs_findings {
 #define MG_VCS_FINDINGS_INIT { NULL, 0, 0 }
 void mg_vcs_findings_release(mg_vcs_findings *f);
 
-/* "applied-changed", "changed", ... (see the enum). */
+/* "applied_changed", "changed", ... (see the enum). */
 const char *mg_vcs_finding_kind_name(mg_vcs_finding_kind k);
 
 /* A new JSON array of {"kind", "revision", "file" (or null), "message"}

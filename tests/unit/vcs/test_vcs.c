@@ -265,7 +265,7 @@ static void test_vcs_against__second_head_from_a_git_merge(void **state)
 	/* The git merge of both branches: two heads. */
 	sh(f, "git merge -q --no-edit main");
 	s = against(f, "main", NULL);
-	assert_string_equal(s, "second-head versions/c1_x.sql: revision 'c1' adds a second head: it revises 'a0', "
+	assert_string_equal(s, "second_head versions/c1_x.sql: revision 'c1' adds a second head: it revises 'a0', "
 			       "which is not a head at 'main' (its head there is 'b1')\n");
 	free(s);
 	/* A merge revision joins them: no finding once it is committed. */
@@ -491,8 +491,8 @@ static void test_vcs_findings__json(void **state)
 		fs.len = 2;
 		j = mg_vcs_findings_json(&fs);
 		s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		assert_string_equal(s, "[{\"kind\":\"second-head\",\"revision\":\"c1\",\"file\":\"versions/c1.sql\",\"message\":\"m\"},"
-				       "{\"kind\":\"applied-missing\",\"revision\":\"zz\",\"file\":null,\"message\":\"gone\"}]");
+		assert_string_equal(s, "[{\"kind\":\"second_head\",\"revision\":\"c1\",\"file\":\"versions/c1.sql\",\"message\":\"m\"},"
+				       "{\"kind\":\"applied_missing\",\"revision\":\"zz\",\"file\":null,\"message\":\"gone\"}]");
 		free(s);
 		json_decref(j);
 	}
