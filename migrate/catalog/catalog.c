@@ -110,6 +110,29 @@ mg_table *mg_cat_find(mg_catalog_impl *c, const char *name)
 	return name ? mg_map_get(&c->table_map, name) : NULL;
 }
 
+mg_view *mg_cat_add_view(mg_catalog_impl *c, const char *name)
+{
+	mg_view *v;
+
+	if (mg_map_has(&c->excluded, name))
+		return NULL;
+	v = mg_arena_alloc(&c->arena, sizeof(*v));
+	v->name = mg_arena_strdup(&c->arena, name);
+	MG_CAT_PUSH(&c->arena, c->pub.views, c->pub.nviews, v);
+	mg_map_put(&c->view_map, v->name, v);
+	return v;
+}
+
+mg_view *mg_cat_find_view(mg_catalog_impl *c, const char *name)
+{
+	return name ? mg_map_get(&c->view_map, name) : NULL;
+}
+
+long long mg_cat_ll(const char *s)
+{
+	return s ? strtoll(s, NULL, 10) : 0;
+}
+
 /* Named objects sort by name, unnamed ones after them in a stable order. */
 static int compare_names(const char *a, const char *b)
 {
@@ -163,9 +186,59 @@ static int compare_fks(const void *a, const void *b)
 	return d;
 }
 
+/* One comparator per kind: the kinds share no layout. */
+#define NAME_CMP(fn, type)                                                   \
+	static int fn(const void *a, const void *b)                          \
+	{                                                                    \
+		return strcmp((*(type *const *)a)->name, (*(type *const *)b)->name); \
+	}
+NAME_CMP(compare_views, mg_view)
+NAME_CMP(compare_sequences, mg_sequence)
+NAME_CMP(compare_enums, mg_enum)
+NAME_CMP(compare_domains, mg_domain)
+NAME_CMP(compare_extensions, mg_extension)
+NAME_CMP(compare_events, mg_event)
+#undef NAME_CMP
+
+static int compare_functions(const void *a, const void *b)
+{
+	const mg_function *x = *(mg_function *const *)a, *y = *(mg_function *const *)b;
+	int d = strcmp(x->name, y->name);
+	if (!d)
+		d = strcmp(x->signature, y->signature);
+	/* MySQL: a function and a procedure may share a name. */
+	return d ? d : (int)x->procedure - (int)y->procedure;
+}
+
+static int compare_triggers(const void *a, const void *b)
+{
+	const mg_trigger *x = *(mg_trigger *const *)a, *y = *(mg_trigger *const *)b;
+	int d = strcmp(x->table ? x->table : "", y->table ? y->table : "");
+	return d ? d : strcmp(x->name, y->name);
+}
+
+#define SORT(arr, n, cmp)                                     \
+	do {                                                  \
+		if ((n) > 1)                                  \
+			qsort((arr), (n), sizeof(*(arr)), cmp); \
+	} while (0)
+
 void mg_cat_finish(mg_catalog_impl *c)
 {
 	mg_catalog *cat = &c->pub;
+
+	SORT(cat->views, cat->nviews, compare_views);
+	for (size_t i = 0; i < cat->nviews; i++)
+		SORT(cat->views[i]->indexes, cat->views[i]->nindexes, compare_indexes);
+	SORT(cat->sequences, cat->nsequences, compare_sequences);
+	SORT(cat->enums, cat->nenums, compare_enums);
+	SORT(cat->domains, cat->ndomains, compare_domains);
+	for (size_t i = 0; i < cat->ndomains; i++)
+		SORT(cat->domains[i]->checks, cat->domains[i]->nchecks, compare_checks);
+	SORT(cat->functions, cat->nfunctions, compare_functions);
+	SORT(cat->triggers, cat->ntriggers, compare_triggers);
+	SORT(cat->extensions, cat->nextensions, compare_extensions);
+	SORT(cat->events, cat->nevents, compare_events);
 
 	if (cat->ntables > 1)
 		qsort(cat->tables, cat->ntables, sizeof(*cat->tables), compare_tables);
@@ -189,6 +262,7 @@ static mg_catalog_impl *catalog_new(mg_db *db, const mg_catalog_read_options *op
 
 	mg_arena_init(&c->arena);
 	mg_map_init(&c->table_map);
+	mg_map_init(&c->view_map);
 	mg_map_init(&c->excluded);
 	c->db = db;
 	c->pub.dialect = mg_db_dialect(db);
@@ -249,6 +323,7 @@ void mg_catalog_free(mg_catalog *cat)
 		return;
 	c = mg_cat_impl(cat);
 	mg_map_release(&c->table_map);
+	mg_map_release(&c->view_map);
 	mg_map_release(&c->excluded);
 	mg_arena_release(&c->arena);
 	free(c);
@@ -264,6 +339,20 @@ mg_column *mg_table_column(const mg_table *t, const char *name)
 	for (size_t i = 0; i < t->ncolumns; i++) {
 		if (!strcmp(t->columns[i]->name, name))
 			return t->columns[i];
+	}
+	return NULL;
+}
+
+mg_view *mg_catalog_view(const mg_catalog *cat, const char *name)
+{
+	return mg_map_get(&mg_cat_impl(cat)->view_map, name);
+}
+
+mg_function *mg_catalog_function(const mg_catalog *cat, const char *signature)
+{
+	for (size_t i = 0; i < cat->nfunctions; i++) {
+		if (!strcmp(cat->functions[i]->signature, signature))
+			return cat->functions[i];
 	}
 	return NULL;
 }
@@ -417,9 +506,135 @@ static void dump_table(const mg_catalog *cat, mg_buf *out, const mg_table *t)
 	}
 }
 
+static void dump_comment(mg_buf *out, const char *comment)
+{
+	if (comment) {
+		mg_buf_puts(out, " comment ");
+		dump_quoted(out, comment);
+	}
+}
+
+static void dump_view(mg_buf *out, const mg_view *v)
+{
+	mg_buf_printf(out, "%s %s", v->materialized ? "materialized view" : "view", v->name);
+	if (v->ncolumns) {
+		mg_buf_puts(out, " (");
+		for (size_t i = 0; i < v->ncolumns; i++)
+			mg_buf_printf(out, "%s%s %s", i ? ", " : "", v->columns[i],
+				      v->column_types && v->column_types[i] ? v->column_types[i] : "?");
+		mg_buf_putc(out, ')');
+	}
+	if (v->check_option)
+		mg_buf_printf(out, " check option %s", v->check_option);
+	if (v->security)
+		mg_buf_printf(out, " security %s", v->security);
+	dump_comment(out, v->comment);
+	mg_buf_puts(out, " as ");
+	dump_quoted(out, v->definition ? v->definition : "");
+	mg_buf_putc(out, '\n');
+	for (size_t i = 0; i < v->nindexes; i++)
+		dump_index(out, v->indexes[i]);
+}
+
+static void dump_kinds(mg_buf *out, const mg_catalog *cat)
+{
+	static const char *const volatility[] = { "immutable", "stable", "volatile" };
+
+	for (size_t i = 0; i < cat->nextensions; i++) {
+		const mg_extension *e = cat->extensions[i];
+		mg_buf_printf(out, "extension %s version %s", e->name, e->version ? e->version : "?");
+		dump_comment(out, e->comment);
+		mg_buf_putc(out, '\n');
+	}
+	for (size_t i = 0; i < cat->nenums; i++) {
+		const mg_enum *e = cat->enums[i];
+		mg_buf_printf(out, "enum %s (", e->name);
+		for (size_t k = 0; k < e->nlabels; k++) {
+			if (k)
+				mg_buf_puts(out, ", ");
+			dump_quoted(out, e->labels[k]);
+		}
+		mg_buf_putc(out, ')');
+		dump_comment(out, e->comment);
+		mg_buf_putc(out, '\n');
+	}
+	for (size_t i = 0; i < cat->ndomains; i++) {
+		const mg_domain *d = cat->domains[i];
+		mg_buf_printf(out, "domain %s %s%s", d->name, d->type, d->not_null ? " not null" : "");
+		if (d->default_expr) {
+			mg_buf_puts(out, " default ");
+			dump_quoted(out, d->default_expr);
+		}
+		if (d->collation)
+			mg_buf_printf(out, " collate %s", d->collation);
+		dump_comment(out, d->comment);
+		mg_buf_putc(out, '\n');
+		for (size_t k = 0; k < d->nchecks; k++) {
+			mg_buf_printf(out, "  check %s ", d->checks[k]->name ? d->checks[k]->name : "-");
+			dump_quoted(out, d->checks[k]->expr ? d->checks[k]->expr : "");
+			mg_buf_putc(out, '\n');
+		}
+	}
+	for (size_t i = 0; i < cat->nsequences; i++) {
+		const mg_sequence *q = cat->sequences[i];
+		mg_buf_printf(out, "sequence %s %s start %lld increment %lld min %lld max %lld cache %lld%s",
+			      q->name, q->type ? q->type : "?", q->start, q->increment, q->min, q->max,
+			      q->cache, q->cycle ? " cycle" : "");
+		if (q->owned_by)
+			mg_buf_printf(out, " owned by %s", q->owned_by);
+		dump_comment(out, q->comment);
+		mg_buf_putc(out, '\n');
+	}
+	for (size_t i = 0; i < cat->nfunctions; i++) {
+		const mg_function *f = cat->functions[i];
+		const char *vol = f->volatility == 'i' ? volatility[0]
+				  : f->volatility == 's' ? volatility[1] : volatility[2];
+		mg_buf_printf(out, "%s %s (%s)", f->procedure ? "procedure" : "function",
+			      f->signature, f->args ? f->args : "");
+		if (f->result)
+			mg_buf_printf(out, " returns %s", f->result);
+		mg_buf_printf(out, " language %s", f->language ? f->language : "?");
+		if (!f->procedure || cat->dialect == MG_DIALECT_MYSQL)
+			mg_buf_printf(out, " %s", vol);
+		if (f->data_access)
+			mg_buf_printf(out, " %s", f->data_access);
+		if (f->security_definer)
+			mg_buf_puts(out, " security definer");
+		dump_comment(out, f->comment);
+		mg_buf_puts(out, " as ");
+		dump_quoted(out, f->definition ? f->definition : "");
+		mg_buf_putc(out, '\n');
+	}
+	for (size_t i = 0; i < cat->nviews; i++)
+		dump_view(out, cat->views[i]);
+	for (size_t i = 0; i < cat->ntriggers; i++) {
+		const mg_trigger *t = cat->triggers[i];
+		mg_buf_printf(out, "trigger %s on %s %s %s", t->name, t->table ? t->table : "?",
+			      t->timing ? t->timing : "?", t->events ? t->events : "?");
+		if (t->order)
+			mg_buf_printf(out, " order %d", t->order);
+		dump_comment(out, t->comment);
+		mg_buf_puts(out, " as ");
+		dump_quoted(out, t->definition ? t->definition : "");
+		mg_buf_putc(out, '\n');
+	}
+	for (size_t i = 0; i < cat->nevents; i++) {
+		const mg_event *e = cat->events[i];
+		mg_buf_printf(out, "event %s %s%s %s", e->name, e->schedule ? e->schedule : "?",
+			      e->preserve ? " preserve" : "", e->status ? e->status : "?");
+		if (e->ends)
+			mg_buf_printf(out, " ends %s", e->ends);
+		dump_comment(out, e->comment);
+		mg_buf_puts(out, " as ");
+		dump_quoted(out, e->definition ? e->definition : "");
+		mg_buf_putc(out, '\n');
+	}
+}
+
 void mg_catalog_dump(const mg_catalog *cat, mg_buf *out)
 {
 	mg_buf_printf(out, "catalog %s\n", mg_dialect_name(cat->dialect));
 	for (size_t i = 0; i < cat->ntables; i++)
 		dump_table(cat, out, cat->tables[i]);
+	dump_kinds(out, cat);
 }

@@ -16,6 +16,7 @@ typedef struct mg_catalog_impl {
 	mg_catalog pub;    /* first: an mg_catalog * is an mg_catalog_impl * */
 	mg_arena arena;
 	mg_map table_map;  /* name -> mg_table*, keys in the arena */
+	mg_map view_map;   /* name -> mg_view*, keys in the arena */
 	mg_map excluded;   /* names to leave out (borrowed from the options) */
 	mg_db *db;         /* while reading only */
 } mg_catalog_impl;
@@ -60,6 +61,10 @@ int mg_cat_cols(const mg_rows *r, const char *const *names, int *idx, size_t n, 
 mg_table *mg_cat_add_table(mg_catalog_impl *c, const char *name);
 /* The table, or NULL (excluded, or not a table we read). */
 mg_table *mg_cat_find(mg_catalog_impl *c, const char *name);
+/* New view (added to the map), or NULL when the name is excluded; and its
+ * lookup. */
+mg_view *mg_cat_add_view(mg_catalog_impl *c, const char *name);
+mg_view *mg_cat_find_view(mg_catalog_impl *c, const char *name);
 /* Arena copies; NULL stays NULL. _nz also turns "" into NULL. */
 char *mg_cat_str(mg_catalog_impl *c, const char *s);
 char *mg_cat_strnz(mg_catalog_impl *c, const char *s);
@@ -67,6 +72,8 @@ char *mg_cat_strnz(mg_catalog_impl *c, const char *s);
 size_t mg_cat_split(mg_catalog_impl *c, const char *s, char sep, const char ***out);
 /* "CASCADE", "SET NULL", ... (any case) or PG's one-letter codes. */
 mg_fk_action mg_cat_fk_action(const char *s);
+/* Parses a whole decimal number; 0 for NULL. */
+long long mg_cat_ll(const char *s);
 /* Sorts tables and each table's named objects; called once after reading. */
 void mg_cat_finish(mg_catalog_impl *c);
 

@@ -1,6 +1,8 @@
 /*
  * MySQL and MariaDB introspection through information_schema: one query per
- * object kind for the whole database (six in all), columns fetched by name,
+ * object kind for the whole database (ten in all: database, tables, views,
+ * columns of both, indexes, foreign keys, checks, routines with their
+ * parameters, triggers, events), columns fetched by name,
  * SQL gated on the server (MySQL 8 functional indexes and check constraints
  * from 8.0.16; MariaDB 10.2+ checks and its quoted COLUMN_DEFAULT form).
  */
@@ -22,6 +24,63 @@ typedef struct my_reader {
 static bool same(const char *a, const char *b)
 {
 	return a && b && !strcmp(a, b);
+}
+
+#define GET(k) mg_rows_get(&rows, i, idx[k])
+
+/* VIEW_DEFINITION qualifies every name, `db`.`t`.`c`: drop the qualifier
+ * of the view's own database (outside string literals), so that the same
+ * view read from two databases reads alike. Other databases stay named. */
+static char *strip_own_db(mg_catalog_impl *c, const char *def, const char *db)
+{
+	mg_buf b = MG_BUF_INIT, own = MG_BUF_INIT;
+	char *out;
+
+	if (!def)
+		return NULL;
+	mg_buf_putc(&own, '`');
+	for (const char *p = db; *p; p++) {
+		if (*p == '`')
+			mg_buf_putc(&own, '`');
+		mg_buf_putc(&own, *p);
+	}
+	mg_buf_puts(&own, "`.");
+	for (const char *p = def; *p;) {
+		if (*p == '\'' || *p == '"') {
+			char q = *p;
+			const char *e = p + 1;
+			while (*e && *e != q) {
+				if (*e == '\\' && e[1])
+					e++;
+				e++;
+			}
+			if (*e)
+				e++;
+			mg_buf_add(&b, p, (size_t)(e - p));
+			p = e;
+		} else if (*p == '`') {
+			if (!strncmp(p, own.ptr, own.len)) {
+				p += own.len;
+				continue;
+			}
+			const char *e = p + 1;
+			while (*e && !(*e == '`' && e[1] != '`')) {
+				if (*e == '`')
+					e++;
+				e++;
+			}
+			if (*e)
+				e++;
+			mg_buf_add(&b, p, (size_t)(e - p));
+			p = e;
+		} else {
+			mg_buf_putc(&b, *p++);
+		}
+	}
+	out = mg_arena_strdup(&c->arena, b.ptr);
+	mg_buf_release(&b);
+	mg_buf_release(&own);
+	return out;
 }
 
 static int read_tables(my_reader *r, mg_error *err)
@@ -81,8 +140,19 @@ static int read_columns(my_reader *r, mg_error *err)
 		const char *collation = mg_rows_get(&rows, i, idx[COLLATION]);
 		mg_column *col;
 
-		if (!t)
+		if (!t) {
+			/* A view's output columns come in the same rows. */
+			mg_view *v = mg_cat_find_view(c, mg_rows_get(&rows, i, idx[TBL]));
+			size_t n;
+			if (!v)
+				continue;
+			n = v->ncolumns;
+			MG_CAT_PUSH(&c->arena, v->columns, v->ncolumns,
+				    mg_cat_str(c, mg_rows_get(&rows, i, idx[NAME])));
+			MG_CAT_PUSH(&c->arena, v->column_types, n,
+				    mg_cat_mysql_type(c, mg_rows_get(&rows, i, idx[TYPE])));
 			continue;
+		}
 		col = mg_arena_alloc(&c->arena, sizeof(*col));
 		col->name = mg_cat_str(c, mg_rows_get(&rows, i, idx[NAME]));
 		col->type = mg_cat_mysql_type(c, mg_rows_get(&rows, i, idx[TYPE]));
@@ -269,6 +339,200 @@ static int read_checks(my_reader *r, mg_error *err)
 	return rc;
 }
 
+/* Views, before the columns (which fill in theirs). */
+static int read_views(my_reader *r, mg_error *err)
+{
+	static const char sql[] =
+		"SELECT TABLE_NAME AS name, VIEW_DEFINITION AS def, CHECK_OPTION AS check_option,"
+		" SECURITY_TYPE AS security"
+		" FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ?";
+	static const char *const names[] = { "name", "def", "check_option", "security" };
+	enum { NAME, DEF, CHECK_OPTION, SECURITY, NCOLS };
+	int idx[NCOLS], rc;
+	mg_rows rows;
+
+	rc = mg_cat_query(r->c, "views", sql, 1, &r->schema, &rows, err);
+	if (rc != MG_OK)
+		return rc;
+	rc = mg_cat_cols(&rows, names, idx, NCOLS, err);
+	for (size_t i = 0; rc == MG_OK && i < rows.nrows; i++) {
+		mg_view *v = mg_cat_add_view(r->c, GET(NAME));
+		if (!v)
+			continue;
+		v->definition = strip_own_db(r->c, GET(DEF), r->schema);
+		if (GET(CHECK_OPTION) && strcmp(GET(CHECK_OPTION), "NONE"))
+			v->check_option = mg_cat_str(r->c, GET(CHECK_OPTION));
+		if (GET(SECURITY) && strcmp(GET(SECURITY), "DEFINER"))
+			v->security = mg_cat_str(r->c, GET(SECURITY));
+	}
+	mg_rows_release(&rows);
+	return rc;
+}
+
+/* Functions and procedures, one row per parameter (ordered): consecutive
+ * rows of one routine build its argument list. A function's return value
+ * (PARAMETERS position 0) is DTD_IDENTIFIER of ROUTINES instead. */
+static int read_routines(my_reader *r, mg_error *err)
+{
+	static const char sql[] =
+		"SELECT r.ROUTINE_NAME AS name, r.ROUTINE_TYPE AS kind, r.DTD_IDENTIFIER AS result,"
+		" r.ROUTINE_BODY AS language, r.ROUTINE_DEFINITION AS def,"
+		" r.IS_DETERMINISTIC AS is_det, r.SQL_DATA_ACCESS AS data_access,"
+		" r.SECURITY_TYPE AS security, r.ROUTINE_COMMENT AS comment,"
+		" p.ORDINAL_POSITION AS pos, p.PARAMETER_MODE AS mode, p.PARAMETER_NAME AS pname,"
+		" p.DTD_IDENTIFIER AS ptype"
+		" FROM information_schema.ROUTINES r"
+		" LEFT JOIN information_schema.PARAMETERS p"
+		"  ON p.SPECIFIC_SCHEMA = r.ROUTINE_SCHEMA AND p.SPECIFIC_NAME = r.SPECIFIC_NAME"
+		"  AND p.ROUTINE_TYPE = r.ROUTINE_TYPE AND p.ORDINAL_POSITION > 0"
+		" WHERE r.ROUTINE_SCHEMA = ?"
+		" ORDER BY r.ROUTINE_TYPE, r.ROUTINE_NAME, p.ORDINAL_POSITION";
+	static const char *const names[] = { "name",     "kind",    "result", "language",
+					     "def",      "is_det",  "data_access",
+					     "security", "comment", "pos",    "mode",
+					     "pname",    "ptype" };
+	enum { NAME, KIND, RESULT, LANGUAGE, DEF, DETERMINISTIC, DATA_ACCESS, SECURITY, COMMENT,
+	       POS, MODE, PNAME, PTYPE, NCOLS };
+	int idx[NCOLS], rc;
+	mg_rows rows;
+	mg_function *f = NULL;
+	mg_buf args = MG_BUF_INIT;
+
+	rc = mg_cat_query(r->c, "routines", sql, 1, &r->schema, &rows, err);
+	if (rc != MG_OK)
+		return rc;
+	rc = mg_cat_cols(&rows, names, idx, NCOLS, err);
+	for (size_t i = 0; rc == MG_OK && i < rows.nrows; i++) {
+		mg_catalog_impl *c = r->c;
+		bool proc = same(GET(KIND), "PROCEDURE");
+
+		if (!f || f->procedure != proc || !same(f->name, GET(NAME))) {
+			if (f)
+				f->args = mg_cat_str(c, args.ptr);
+			mg_buf_clear(&args);
+			f = mg_arena_alloc(&c->arena, sizeof(*f));
+			f->name = mg_cat_str(c, GET(NAME));
+			f->signature = f->name;
+			f->procedure = proc;
+			f->result = proc ? NULL : mg_cat_mysql_type(c, GET(RESULT));
+			f->language = mg_cat_str(c, GET(LANGUAGE));
+			f->definition = mg_cat_str(c, GET(DEF));
+			f->volatility = same(GET(DETERMINISTIC), "YES") ? 'i' : 'v';
+			f->data_access = mg_cat_strnz(c, GET(DATA_ACCESS));
+			f->security_definer = !same(GET(SECURITY), "INVOKER");
+			f->comment = mg_cat_strnz(c, GET(COMMENT));
+			MG_CAT_PUSH(&c->arena, c->pub.functions, c->pub.nfunctions, f);
+		}
+		if (!GET(POS))
+			continue; /* no parameters */
+		if (args.len)
+			mg_buf_puts(&args, ", ");
+		if (proc && GET(MODE))
+			mg_buf_printf(&args, "%s ", GET(MODE));
+		mg_buf_putc(&args, '`');
+		for (const char *p = GET(PNAME) ? GET(PNAME) : ""; *p; p++) {
+			if (*p == '`')
+				mg_buf_putc(&args, '`');
+			mg_buf_putc(&args, *p);
+		}
+		mg_buf_printf(&args, "` %s", mg_cat_mysql_type(c, GET(PTYPE)));
+	}
+	if (f)
+		f->args = mg_cat_str(r->c, args.ptr);
+	mg_buf_release(&args);
+	mg_rows_release(&rows);
+	return rc;
+}
+
+static int read_triggers(my_reader *r, mg_error *err)
+{
+	static const char sql[] =
+		"SELECT TRIGGER_NAME AS name, EVENT_OBJECT_TABLE AS tbl, ACTION_TIMING AS timing,"
+		" EVENT_MANIPULATION AS event, ACTION_ORDER AS ord, ACTION_STATEMENT AS def"
+		" FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?";
+	static const char *const names[] = { "name", "tbl", "timing", "event", "ord", "def" };
+	enum { NAME, TBL, TIMING, EVENT, ORD, DEF, NCOLS };
+	int idx[NCOLS], rc;
+	mg_rows rows;
+
+	rc = mg_cat_query(r->c, "triggers", sql, 1, &r->schema, &rows, err);
+	if (rc != MG_OK)
+		return rc;
+	rc = mg_cat_cols(&rows, names, idx, NCOLS, err);
+	for (size_t i = 0; rc == MG_OK && i < rows.nrows; i++) {
+		mg_catalog_impl *c = r->c;
+		mg_trigger *t;
+		if (mg_map_has(&c->excluded, GET(TBL)))
+			continue;
+		t = mg_arena_alloc(&c->arena, sizeof(*t));
+		t->name = mg_cat_str(c, GET(NAME));
+		t->table = mg_cat_str(c, GET(TBL));
+		t->timing = mg_cat_str(c, GET(TIMING));
+		t->events = mg_cat_str(c, GET(EVENT));
+		t->order = (int)mg_cat_ll(GET(ORD));
+		t->definition = mg_cat_str(c, GET(DEF));
+		t->for_each_row = true;
+		MG_CAT_PUSH(&c->arena, c->pub.triggers, c->pub.ntriggers, t);
+	}
+	mg_rows_release(&rows);
+	return rc;
+}
+
+static bool all_digits(const char *s)
+{
+	if (!s || !*s)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+	}
+	return true;
+}
+
+static int read_events(my_reader *r, mg_error *err)
+{
+	static const char sql[] =
+		"SELECT EVENT_NAME AS name, EVENT_TYPE AS type, EXECUTE_AT AS at,"
+		" INTERVAL_VALUE AS ival, INTERVAL_FIELD AS ifield, STARTS AS starts, ENDS AS ends,"
+		" ON_COMPLETION AS completion, STATUS AS status, EVENT_DEFINITION AS def,"
+		" EVENT_COMMENT AS comment"
+		" FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?";
+	static const char *const names[] = { "name",   "type",       "at",     "ival",
+					     "ifield", "starts",     "ends",   "completion",
+					     "status", "def",        "comment" };
+	enum { NAME, TYPE, AT, IVAL, IFIELD, STARTS, ENDS, COMPLETION, STATUS, DEF, COMMENT,
+	       NCOLS };
+	int idx[NCOLS], rc;
+	mg_rows rows;
+
+	rc = mg_cat_query(r->c, "events", sql, 1, &r->schema, &rows, err);
+	if (rc != MG_OK)
+		return rc;
+	rc = mg_cat_cols(&rows, names, idx, NCOLS, err);
+	for (size_t i = 0; rc == MG_OK && i < rows.nrows; i++) {
+		mg_catalog_impl *c = r->c;
+		mg_event *e = mg_arena_alloc(&c->arena, sizeof(*e));
+		const char *ival = GET(IVAL) ? GET(IVAL) : "";
+
+		e->name = mg_cat_str(c, GET(NAME));
+		if (same(GET(TYPE), "ONE TIME"))
+			e->schedule = mg_arena_printf(&c->arena, "AT '%s'", GET(AT) ? GET(AT) : "");
+		else
+			e->schedule = mg_arena_printf(&c->arena, all_digits(ival) ? "EVERY %s %s"
+										  : "EVERY '%s' %s",
+						      ival, GET(IFIELD) ? GET(IFIELD) : "");
+		e->starts = mg_cat_strnz(c, GET(STARTS));
+		e->ends = mg_cat_strnz(c, GET(ENDS));
+		e->preserve = same(GET(COMPLETION), "PRESERVE");
+		e->status = mg_cat_str(c, GET(STATUS));
+		e->definition = mg_cat_str(c, GET(DEF));
+		e->comment = mg_cat_strnz(c, GET(COMMENT));
+		MG_CAT_PUSH(&c->arena, c->pub.events, c->pub.nevents, e);
+	}
+	mg_rows_release(&rows);
+	return rc;
+}
+
 int mg_cat_read_mysql(mg_catalog_impl *c, const char *schema, mg_error *err)
 {
 	static const char find_sql[] =
@@ -295,6 +559,8 @@ int mg_cat_read_mysql(mg_catalog_impl *c, const char *schema, mg_error *err)
 
 	rc = read_tables(&r, err);
 	if (rc == MG_OK)
+		rc = read_views(&r, err);
+	if (rc == MG_OK)
 		rc = read_columns(&r, err);
 	if (rc == MG_OK)
 		rc = read_indexes(&r, err);
@@ -302,6 +568,12 @@ int mg_cat_read_mysql(mg_catalog_impl *c, const char *schema, mg_error *err)
 		rc = read_foreign_keys(&r, err);
 	if (rc == MG_OK)
 		rc = read_checks(&r, err);
+	if (rc == MG_OK)
+		rc = read_routines(&r, err);
+	if (rc == MG_OK)
+		rc = read_triggers(&r, err);
+	if (rc == MG_OK)
+		rc = read_events(&r, err);
 	/* A table collation is worth recording only when it is not the
 	 * database's default (columns were compared with the real one above). */
 	for (size_t i = 0; rc == MG_OK && i < c->pub.ntables; i++) {

@@ -2,7 +2,11 @@
  * PostgreSQL introspection, pg_dump style: one reader per object kind, each
  * one query over pg_catalog for the whole schema, result columns fetched by
  * name, SQL gated on the server version (12..16; omitted, not failed, where
- * an older catalog lacks a column). Seven queries in all, whatever the size.
+ * an older catalog lacks a column). Fourteen queries in all, whatever the
+ * size: schema, search_path (set and restored), tables, columns,
+ * constraints, indexes (of tables and materialised views), views,
+ * sequences, enums, domains, functions, triggers, extensions. Objects an
+ * extension owns are left out: they belong to the extension.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +23,17 @@
 typedef struct pg_reader {
 	mg_catalog_impl *c;
 	const char *nspoid; /* the schema's oid, as text: $1 of every query */
+	const char *qname;  /* quote_ident(schema), to strip it from definitions */
 	long version;
 } pg_reader;
+
+/* "AND NOT <an extension member>" for an object of catalog `cls` aliased `alias`. */
+#define NOT_EXT(cls, alias)                                                             \
+	" AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e_"                        \
+	" WHERE e_.classid = 'pg_catalog." cls "'::pg_catalog.regclass"                 \
+	" AND e_.objid = " alias ".oid AND e_.deptype = 'e')"
+
+#define GET(k) mg_rows_get(&rows, i, idx[k])
 
 static bool is_true(const char *v)
 {
@@ -250,7 +263,7 @@ static int read_indexes(pg_reader *r, mg_error *err)
 		" JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
 		" JOIN pg_catalog.pg_class c ON c.oid = i.indrelid"
 		" JOIN pg_catalog.pg_am am ON am.oid = ic.relam"
-		" WHERE c.relnamespace = $1::pg_catalog.oid AND c.relkind IN ('r', 'p')"
+		" WHERE c.relnamespace = $1::pg_catalog.oid AND c.relkind IN ('r', 'p', 'm')"
 		"  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con"
 		"   WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid"
 		"    AND con.contype IN ('p', 'u', 'x'))",
@@ -264,13 +277,14 @@ static int read_indexes(pg_reader *r, mg_error *err)
 	for (size_t i = 0; rc == MG_OK && i < rows.nrows; i++) {
 		mg_catalog_impl *c = r->c;
 		mg_table *t = mg_cat_find(c, mg_rows_get(&rows, i, idx[TBL]));
+		mg_view *mv = t ? NULL : mg_cat_find_view(c, mg_rows_get(&rows, i, idx[TBL]));
 		const char *nk = mg_rows_get(&rows, i, idx[NKEYATTS]);
 		const char *opts = mg_rows_get(&rows, i, idx[INDOPTION]);
 		const char **defs, **cols;
 		size_t ndefs, ncols, nkey;
 		mg_index *ix;
 
-		if (!t)
+		if (!t && !mv)
 			continue;
 		ix = mg_arena_alloc(&c->arena, sizeof(*ix));
 		ix->name = mg_cat_str(c, mg_rows_get(&rows, i, idx[NAME]));
@@ -309,7 +323,386 @@ static int read_indexes(pg_reader *r, mg_error *err)
 				e->expr = defs[k];
 			set_elem_options(e, opt);
 		}
-		MG_CAT_PUSH(&c->arena, t->indexes, t->nindexes, ix);
+		if (t)
+			MG_CAT_PUSH(&c->arena, t->indexes, t->nindexes, ix);
+		else
+			MG_CAT_PUSH(&c->arena, mv->indexes, mv->nindexes, ix);
+	}
+	mg_rows_release(&rows);
+	return rc;
+}
+
+/* Text without leading blanks and trailing blanks or semicolon. */
+static char *trim_def(mg_catalog_impl *c, const char *s)
+{
+	size_t n;
+
+	if (!s)
+		return NULL;
+	while (*s == ' ' || *s == '\n' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n && (s[n - 1] == ';' || s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\t'))
+		n--;
+	return mg_arena_strndup(&c->arena, s, n);
+}
+
+static bool option_true(const char *v)
+{
+	return v && (!strcmp(v, "true") || !strcmp(v, "on") || !strcmp(v, "1") ||
+		     !strcmp(v, "yes"));
+}
+
+/* Views and materialised views, before the indexes (which fill in the
+ * latter's). */
+static int read_views(pg_reader *r, mg_error *err)
+{
+	mg_buf sql = MG_BUF_INIT;
+	static const char *const names[] = { "name", "kind", "def", "cols", "types",
+					     "check_option", "invoker", "comment" };
+	enum { NAME, KIND, DEF, COLS, TYPES, CHECK_OPTION, INVOKER, COMMENT, NCOLS };
+	int idx[NCOLS], rc;
+	mg_rows rows;
+
+	mg_buf_printf(&sql,
+		"SELECT c.relname AS name, c.relkind AS kind,"
+		" pg_catalog.pg_get_viewdef(c.oid, true) AS def,"
+		" (SELECT pg_catalog.string_agg(a.attname, " SEP " ORDER BY a.attnum)"
+		"   FROM pg_catalog.pg_attribute a"
+		"  WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS cols,"
+		" (SELECT pg_catalog.string_agg(pg_catalog.format_type(a.atttypid, a.atttypmod), "
+		SEP " ORDER BY a.attnum) FROM pg_catalog.pg_attribute a"
+		"  WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS types,"
+		" (SELECT o.option_value FROM pg_catalog.pg_options_to_table(c.reloptions) o"
+		"  WHERE o.option_name = 'check_option') AS check_option,"
+		" %s AS invoker,"
+		" pg_catalog.obj_description(c.oid, 'pg_class') AS comment"
+		" FROM pg_catalog.pg_class c"
+		" WHERE c.relnamespace = $1::pg_catalog.oid AND c.relkind IN ('v', 'm')"
+		NOT_EXT("pg_class", "c"),
+		r->version >= 150000
+			? "(SELECT o.option_value FROM pg_catalog.pg_options_to_table(c.reloptions) o"
+			  " WHERE o.option_name = 'security_invoker')"
+			: "NULL");
+	rc = mg_cat_query(r->c, "views", sql.ptr, 1, &r->nspoid, &rows, err);
+	mg_buf_release(&sql);
+	if (rc != MG_OK)
+		return rc;
+	rc = mg_cat_cols(&rows, names, idx, NCOLS, err);
+	for (size_t i = 0; rc == MG_OK && i < rows.nrows; i++) {
+		mg_catalog_impl *c = r->c;
+		mg_view *v = mg_cat_add_view(c, GET(NAME));
+		size_t ntypes;
+		if (!v)
+			continue;
+		v->materialized = GET(KIND) && GET(KIND)[0] == 'm';
+		v->definition = trim_def(c, GET(DEF));
+		v->ncolumns = mg_cat_split(c, GET(COLS), SEPC, &v->columns);
+		ntypes = mg_cat_split(c, GET(TYPES), SEPC, &v->column_types);
+		if (ntypes != v->ncolumns)
+			v->column_types = NULL;
+		v->check_option = mg_cat_strnz(c, GET(CHECK_OPTION));
+		if (option_true(GET(INVOKER)))
+			v->security = "INVOKER";
+		v->comment = mg_cat_strnz(c, GET(COMMENT));
+	}
+	mg_rows_release(&rows);
+	return rc;
+}
+
+/* Sequences of their own: not those of an identity column, nor the owned
+ * sequence a serial column's nextval() default draws from. */
+static int read_sequences(pg_reader *r, mg_error *err)
+{
+	static const char sql[] =
+		"SELECT c.relname AS name, pg_catalog.format_type(s.seqtypid, NULL) AS type,"
+		" s.seqstart AS start, s.seqincrement AS increment, s.seqmin AS min,"
+		" s.seqmax AS max, s.seqcache AS cache, s.seqcycle AS cycle,"
+		" (SELECT tc.relname OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) a.attname"
+		"   FROM pg_catalog.pg_depend d"
+		"   JOIN pg_catalog.pg_class tc ON tc.oid = d.refobjid"
+		"   JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid"
+		"  WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid"
+		"   AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+		"   AND d.deptype = 'a' LIMIT 1) AS owned_by,"
+		" pg_catalog.obj_description(c.oid, 'pg_class') AS comment"
+		" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid"
+		" WHERE c.relnamespace = $1::pg_catalog.oid AND c.relkind = 'S'"
+		"  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"
+		"   WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid"
+		"    AND (d.deptype IN ('i', 'e') OR (d.deptype = 'a' AND EXISTS ("
+		"     SELECT 1 FROM pg_catalog.pg_attrdef ad"
+		"      WHERE ad.adrelid = d.refobjid AND ad.adnum = d.refobjsubid"
+		"       AND pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) LIKE 'nextval(%'))))";
+	static const char *const names[] = { "name", "type",  "start", "increment", "min",
+					     "max",  "cache", "cycle", "owned_by",  "comment" };
+	enum { NAME, TYPE, START, INCREMENT, MIN, MAX, CACHE, CYCLE, OWNED_BY, COMMENT, NCOLS };
+	int idx[NCOLS], rc;
+	mg_rows rows;
+
+	rc = mg_cat_query(r->c, "sequences", sql, 1, &r->nspoid, &rows, err);
+	if (rc != MG_OK)
+		return rc;
+	rc = mg_cat_cols(&rows, names, idx, NCOLS, err);
+	for (size_t i = 0; rc == MG_OK && i < rows.nrows; i++) {
+		mg_catalog_impl *c = r->c;
+		mg_sequence *q = mg_arena_alloc(&c->arena, sizeof(*q));
+		q->name = mg_cat_str(c, GET(NAME));
+		q->type = mg_cat_str(c, GET(TYPE));
+		q->start = mg_cat_ll(GET(START));
+		q->increment = mg_cat_ll(GET(INCREMENT));
+		q->min = mg_cat_ll(GET(MIN));
+		q->max = mg_cat_ll(GET(MAX));
+		q->cache = mg_cat_ll(GET(CACHE));
+		q->cycle = is_true(GET(CYCLE));
+		q->owned_by = mg_cat_strnz(c, GET(OWNED_BY));
+		q->comment = mg_cat_strnz(c, GET(COMMENT));
+		MG_CAT_PUSH(&c->arena, c->pub.sequences, c->pub.nsequences, q);
+	}
+	mg_rows_release(&rows);
+	return rc;
+}
+
+static int read_enums(pg_reader *r, mg_error *err)
+{
+	static const char sql[] =
+		"SELECT t.typname AS name,"
+		" (SELECT pg_catalog.string_agg(e.enumlabel, " SEP " ORDER BY e.enumsortorder)"
+		"   FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid) AS labels,"
+		" pg_catalog.obj_description(t.oid, 'pg_type') AS comment"
+		" FROM pg_catalog.pg_type t"
+		" WHERE t.typnamespace = $1::pg_catalog.oid AND t.typtype = 'e'"
+		NOT_EXT("pg_type", "t");
+	static const char *const names[] = { "name", "labels", "comment" };
+	enum { NAME, LABELS, COMMENT, NCOLS };
+	int idx[NCOLS], rc;
+	mg_rows rows;
+
+	rc = mg_cat_query(r->c, "enum types", sql, 1, &r->nspoid, &rows, err);
+	if (rc != MG_OK)
+		return rc;
+	rc = mg_cat_cols(&rows, names, idx, NCOLS, err);
+	for (size_t i = 0; rc == MG_OK && i < rows.nrows; i++) {
+		mg_catalog_impl *c = r->c;
+		mg_enum *e = mg_arena_alloc(&c->arena, sizeof(*e));
+		e->name = mg_cat_str(c, GET(NAME));
+		e->nlabels = mg_cat_split(c, GET(LABELS), SEPC, &e->labels);
+		e->comment = mg_cat_strnz(c, GET(COMMENT));
+		MG_CAT_PUSH(&c->arena, c->pub.enums, c->pub.nenums, e);
+	}
+	mg_rows_release(&rows);
+	return rc;
+}
+
+static int read_domains(pg_reader *r, mg_error *err)
+{
+	static const char sql[] =
+		"SELECT t.typname AS name, pg_catalog.format_type(t.typbasetype, t.typtypmod) AS type,"
+		" t.typnotnull AS notnull, pg_catalog.pg_get_expr(t.typdefaultbin, 0) AS dflt,"
+		" CASE WHEN t.typcollation <> 0 AND t.typcollation <> bt.typcollation"
+		"  THEN co.collname END AS collation,"
+		" (SELECT pg_catalog.string_agg(con.conname, " SEP " ORDER BY con.conname)"
+		"   FROM pg_catalog.pg_constraint con"
+		"  WHERE con.contypid = t.oid AND con.contype = 'c') AS check_names,"
+		" (SELECT pg_catalog.string_agg(pg_catalog.pg_get_expr(con.conbin, 0), " SEP
+		"   ORDER BY con.conname) FROM pg_catalog.pg_constraint con"
+		"  WHERE con.contypid = t.oid AND con.contype = 'c') AS check_exprs,"
+		" pg_catalog.obj_description(t.oid, 'pg_type') AS comment"
+		" FROM pg_catalog.pg_type t"
+		" JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype"
+		" LEFT JOIN pg_catalog.pg_collation co ON co.oid = t.typcollation"
+		" WHERE t.typnamespace = $1::pg_catalog.oid AND t.typtype = 'd'"
+		NOT_EXT("pg_type", "t");
+	static const char *const names[] = { "name",        "type",        "notnull", "dflt",
+					     "collation",   "check_names", "check_exprs",
+					     "comment" };
+	enum { NAME, TYPE, NOTNULL, DFLT, COLLATION, CHECK_NAMES, CHECK_EXPRS, COMMENT, NCOLS };
+	int idx[NCOLS], rc;
+	mg_rows rows;
+
+	rc = mg_cat_query(r->c, "domains", sql, 1, &r->nspoid, &rows, err);
+	if (rc != MG_OK)
+		return rc;
+	rc = mg_cat_cols(&rows, names, idx, NCOLS, err);
+	for (size_t i = 0; rc == MG_OK && i < rows.nrows; i++) {
+		mg_catalog_impl *c = r->c;
+		mg_domain *d = mg_arena_alloc(&c->arena, sizeof(*d));
+		const char **cnames, **exprs;
+		size_t n = mg_cat_split(c, GET(CHECK_NAMES), SEPC, &cnames);
+
+		d->name = mg_cat_str(c, GET(NAME));
+		d->type = mg_cat_str(c, GET(TYPE));
+		d->not_null = is_true(GET(NOTNULL));
+		d->default_expr = mg_cat_strnz(c, GET(DFLT));
+		d->collation = mg_cat_strnz(c, GET(COLLATION));
+		d->comment = mg_cat_strnz(c, GET(COMMENT));
+		if (mg_cat_split(c, GET(CHECK_EXPRS), SEPC, &exprs) != n)
+			n = 0;
+		for (size_t k = 0; k < n; k++) {
+			mg_check *ck = mg_arena_alloc(&c->arena, sizeof(*ck));
+			ck->name = cnames[k];
+			ck->expr = exprs[k];
+			MG_CAT_PUSH(&c->arena, d->checks, d->nchecks, ck);
+		}
+		MG_CAT_PUSH(&c->arena, c->pub.domains, c->pub.ndomains, d);
+	}
+	mg_rows_release(&rows);
+	return rc;
+}
+
+/* pg_get_functiondef names the function schema-qualified, always: drop our
+ * own schema's qualifier (first line only), so that the same function read
+ * from two schemas has the same definition. */
+static char *strip_own_qualifier(pg_reader *r, const char *def)
+{
+	mg_buf b = MG_BUF_INIT;
+	const char *eol, *hit = NULL;
+	size_t qlen = strlen(r->qname);
+	char *out;
+
+	if (!def)
+		return NULL;
+	eol = strchr(def, '\n');
+	for (const char *p = def; *p && (!eol || p < eol); p++) {
+		if ((!strncmp(p, "FUNCTION ", 9) || !strncmp(p, "PROCEDURE ", 10))) {
+			const char *q = p + (p[0] == 'F' ? 9 : 10);
+			if (!strncmp(q, r->qname, qlen) && q[qlen] == '.')
+				hit = q;
+			break;
+		}
+	}
+	if (!hit)
+		return trim_def(r->c, def);
+	mg_buf_add(&b, def, (size_t)(hit - def));
+	mg_buf_puts(&b, hit + qlen + 1);
+	out = trim_def(r->c, b.ptr);
+	mg_buf_release(&b);
+	return out;
+}
+
+static int read_functions(pg_reader *r, mg_error *err)
+{
+	static const char sql[] =
+		"SELECT p.proname AS name, p.oid::pg_catalog.regprocedure::pg_catalog.text AS signature,"
+		" pg_catalog.pg_get_function_identity_arguments(p.oid) AS args,"
+		" CASE WHEN p.prokind = 'p' THEN NULL"
+		"  ELSE pg_catalog.pg_get_function_result(p.oid) END AS result,"
+		" p.prokind AS kind, l.lanname AS language, p.provolatile AS volatility,"
+		" p.prosecdef AS secdef, pg_catalog.pg_get_functiondef(p.oid) AS def,"
+		" pg_catalog.obj_description(p.oid, 'pg_proc') AS comment"
+		" FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_language l ON l.oid = p.prolang"
+		" WHERE p.pronamespace = $1::pg_catalog.oid AND p.prokind IN ('f', 'p')"
+		NOT_EXT("pg_proc", "p");
+	static const char *const names[] = { "name",     "signature",  "args",   "result",
+					     "kind",     "language",   "volatility", "secdef",
+					     "def",      "comment" };
+	enum { NAME, SIGNATURE, ARGS, RESULT, KIND, LANGUAGE, VOLATILITY, SECDEF, DEF, COMMENT,
+	       NCOLS };
+	int idx[NCOLS], rc;
+	mg_rows rows;
+
+	rc = mg_cat_query(r->c, "functions", sql, 1, &r->nspoid, &rows, err);
+	if (rc != MG_OK)
+		return rc;
+	rc = mg_cat_cols(&rows, names, idx, NCOLS, err);
+	for (size_t i = 0; rc == MG_OK && i < rows.nrows; i++) {
+		mg_catalog_impl *c = r->c;
+		mg_function *f = mg_arena_alloc(&c->arena, sizeof(*f));
+		f->name = mg_cat_str(c, GET(NAME));
+		f->signature = mg_cat_str(c, GET(SIGNATURE));
+		f->args = mg_cat_str(c, GET(ARGS) ? GET(ARGS) : "");
+		f->result = mg_cat_strnz(c, GET(RESULT));
+		f->procedure = GET(KIND) && GET(KIND)[0] == 'p';
+		f->language = mg_cat_str(c, GET(LANGUAGE));
+		f->volatility = GET(VOLATILITY) ? GET(VOLATILITY)[0] : 'v';
+		f->security_definer = is_true(GET(SECDEF));
+		f->definition = strip_own_qualifier(r, GET(DEF));
+		f->comment = mg_cat_strnz(c, GET(COMMENT));
+		MG_CAT_PUSH(&c->arena, c->pub.functions, c->pub.nfunctions, f);
+	}
+	mg_rows_release(&rows);
+	return rc;
+}
+
+/* User triggers on the schema's tables and views: not internal ones
+ * (foreign keys, deferred uniques), nor the clones a partitioned table's
+ * trigger puts on each partition. tgtype bits (pg_trigger.h): 1 ROW,
+ * 2 BEFORE, 4 INSERT, 8 DELETE, 16 UPDATE, 32 TRUNCATE, 64 INSTEAD. */
+static int read_triggers(pg_reader *r, mg_error *err)
+{
+	mg_buf sql = MG_BUF_INIT;
+	static const char *const names[] = { "name",   "tbl", "def",  "timing",
+					     "events", "row", "func", "comment" };
+	enum { NAME, TBL, DEF, TIMING, EVENTS, ROW, FUNC, COMMENT, NCOLS };
+	int idx[NCOLS], rc;
+	mg_rows rows;
+
+	mg_buf_printf(&sql,
+		"SELECT tg.tgname AS name, c.relname AS tbl,"
+		" pg_catalog.pg_get_triggerdef(tg.oid, true) AS def,"
+		" CASE WHEN tg.tgtype::pg_catalog.int4 & 2 <> 0 THEN 'BEFORE'"
+		"  WHEN tg.tgtype::pg_catalog.int4 & 64 <> 0 THEN 'INSTEAD OF' ELSE 'AFTER' END AS timing,"
+		" pg_catalog.concat_ws(' OR ',"
+		"  CASE WHEN tg.tgtype::pg_catalog.int4 & 4 <> 0 THEN 'INSERT' END,"
+		"  CASE WHEN tg.tgtype::pg_catalog.int4 & 16 <> 0 THEN 'UPDATE' END,"
+		"  CASE WHEN tg.tgtype::pg_catalog.int4 & 8 <> 0 THEN 'DELETE' END,"
+		"  CASE WHEN tg.tgtype::pg_catalog.int4 & 32 <> 0 THEN 'TRUNCATE' END) AS events,"
+		" tg.tgtype::pg_catalog.int4 & 1 <> 0 AS row, fp.proname AS func,"
+		" pg_catalog.obj_description(tg.oid, 'pg_trigger') AS comment"
+		" FROM pg_catalog.pg_trigger tg"
+		" JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid"
+		" JOIN pg_catalog.pg_proc fp ON fp.oid = tg.tgfoid"
+		" WHERE c.relnamespace = $1::pg_catalog.oid AND NOT tg.tgisinternal%s",
+		r->version >= 130000 ? " AND tg.tgparentid = 0" : "");
+	rc = mg_cat_query(r->c, "triggers", sql.ptr, 1, &r->nspoid, &rows, err);
+	mg_buf_release(&sql);
+	if (rc != MG_OK)
+		return rc;
+	rc = mg_cat_cols(&rows, names, idx, NCOLS, err);
+	for (size_t i = 0; rc == MG_OK && i < rows.nrows; i++) {
+		mg_catalog_impl *c = r->c;
+		mg_trigger *t;
+		if (mg_map_has(&c->excluded, GET(TBL)))
+			continue;
+		t = mg_arena_alloc(&c->arena, sizeof(*t));
+		t->name = mg_cat_str(c, GET(NAME));
+		t->table = mg_cat_str(c, GET(TBL));
+		t->definition = trim_def(c, GET(DEF));
+		t->timing = mg_cat_str(c, GET(TIMING));
+		t->events = mg_cat_str(c, GET(EVENTS));
+		t->for_each_row = is_true(GET(ROW));
+		t->function = mg_cat_str(c, GET(FUNC));
+		t->comment = mg_cat_strnz(c, GET(COMMENT));
+		MG_CAT_PUSH(&c->arena, c->pub.triggers, c->pub.ntriggers, t);
+	}
+	mg_rows_release(&rows);
+	return rc;
+}
+
+/* Extensions installed into the schema (their objects are left out of
+ * every other kind). */
+static int read_extensions(pg_reader *r, mg_error *err)
+{
+	static const char sql[] =
+		"SELECT e.extname AS name, e.extversion AS version,"
+		" pg_catalog.obj_description(e.oid, 'pg_extension') AS comment"
+		" FROM pg_catalog.pg_extension e WHERE e.extnamespace = $1::pg_catalog.oid";
+	static const char *const names[] = { "name", "version", "comment" };
+	enum { NAME, VERSION, COMMENT, NCOLS };
+	int idx[NCOLS], rc;
+	mg_rows rows;
+
+	rc = mg_cat_query(r->c, "extensions", sql, 1, &r->nspoid, &rows, err);
+	if (rc != MG_OK)
+		return rc;
+	rc = mg_cat_cols(&rows, names, idx, NCOLS, err);
+	for (size_t i = 0; rc == MG_OK && i < rows.nrows; i++) {
+		mg_catalog_impl *c = r->c;
+		mg_extension *e = mg_arena_alloc(&c->arena, sizeof(*e));
+		e->name = mg_cat_str(c, GET(NAME));
+		e->version = mg_cat_str(c, GET(VERSION));
+		e->comment = mg_cat_strnz(c, GET(COMMENT));
+		MG_CAT_PUSH(&c->arena, c->pub.extensions, c->pub.nextensions, e);
 	}
 	mg_rows_release(&rows);
 	return rc;
@@ -334,10 +727,11 @@ int mg_cat_read_pg(mg_catalog_impl *c, const char *schema, mg_error *err)
 {
 	static const char find_sql[] =
 		"SELECT n.oid::pg_catalog.text AS oid, n.nspname AS name,"
-		" pg_catalog.current_setting('search_path') AS search_path"
+		" pg_catalog.current_setting('search_path') AS search_path,"
+		" pg_catalog.quote_ident(n.nspname) AS qname"
 		" FROM pg_catalog.pg_namespace n"
 		" WHERE n.nspname = COALESCE($1, pg_catalog.current_schema())";
-	pg_reader r = { c, NULL, c->pub.server_version };
+	pg_reader r = { c, NULL, NULL, c->pub.server_version };
 	char *saved_path = NULL;
 	mg_rows rows;
 	int rc;
@@ -354,6 +748,7 @@ int mg_cat_read_pg(mg_catalog_impl *c, const char *schema, mg_error *err)
 	r.nspoid = mg_cat_str(c, mg_rows_get(&rows, 0, 0));
 	c->pub.schema = mg_cat_str(c, mg_rows_get(&rows, 0, 1));
 	saved_path = mg_xstrdup(mg_rows_get(&rows, 0, 2) ? mg_rows_get(&rows, 0, 2) : "");
+	r.qname = mg_cat_str(c, mg_rows_get(&rows, 0, 3) ? mg_rows_get(&rows, 0, 3) : "");
 	mg_rows_release(&rows);
 
 	rc = set_search_path(&r, c->pub.schema, true, err);
@@ -364,7 +759,21 @@ int mg_cat_read_pg(mg_catalog_impl *c, const char *schema, mg_error *err)
 	if (rc == MG_OK)
 		rc = read_constraints(&r, err);
 	if (rc == MG_OK)
+		rc = read_views(&r, err);
+	if (rc == MG_OK)
 		rc = read_indexes(&r, err);
+	if (rc == MG_OK)
+		rc = read_sequences(&r, err);
+	if (rc == MG_OK)
+		rc = read_enums(&r, err);
+	if (rc == MG_OK)
+		rc = read_domains(&r, err);
+	if (rc == MG_OK)
+		rc = read_functions(&r, err);
+	if (rc == MG_OK)
+		rc = read_triggers(&r, err);
+	if (rc == MG_OK)
+		rc = read_extensions(&r, err);
 	/* Restore even after a failure; in an aborted transaction this fails
 	 * too, and the first error is the one worth reporting. */
 	{

@@ -1,8 +1,9 @@
 /*
  * SQLite introspection: the pragma table-valued functions joined over
  * sqlite_schema, one query per kind (tables, columns, indexes with their
- * columns, foreign keys: four in all), completed from the stored CREATE
- * statements for what no pragma tells (checks, names, COLLATE, expressions).
+ * columns, foreign keys, views, triggers: six in all), completed from the
+ * stored CREATE statements for what no pragma tells (checks, names, COLLATE,
+ * expressions, a view's query, a trigger's timing and events).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -276,6 +277,167 @@ static int read_foreign_keys(sq_reader *r, mg_error *err)
 	return rc;
 }
 
+/* Next word of SQL text outside quotes and comments, into word (uppercased
+ * when bare); quoted identifiers and strings come back as one word with
+ * their quotes. Returns the position after it, or NULL at the end. */
+static const char *next_word(const char *p, char *word, size_t cap)
+{
+	size_t n = 0;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		if (p[0] == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				p++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *e = strstr(p + 2, "*/");
+			p = e ? e + 2 : p + strlen(p);
+		} else {
+			break;
+		}
+	}
+	if (!*p)
+		return NULL;
+	if (*p == '"' || *p == '`' || *p == '\'' || *p == '[') {
+		char close = *p == '[' ? ']' : *p;
+		const char *s = p++;
+		while (*p && !(*p == close && p[1] != close)) {
+			if (*p == close)
+				p++;
+			p++;
+		}
+		if (*p)
+			p++;
+		n = (size_t)(p - s) < cap - 1 ? (size_t)(p - s) : cap - 1;
+		memcpy(word, s, n);
+	} else if (*p == '(' || *p == ')' || *p == ',' || *p == '.' || *p == ';') {
+		word[n++] = *p++;
+	} else {
+		while (*p && !strchr(" \t\r\n()\"'`[,.;", *p)) {
+			if (n < cap - 1)
+				word[n++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+			p++;
+		}
+	}
+	word[n] = '\0';
+	return p;
+}
+
+/* The query of CREATE VIEW name [(cols)] AS query: the text after the
+ * first AS at parenthesis depth 0, without a trailing semicolon. */
+static const char *view_query(mg_catalog_impl *c, const char *sql)
+{
+	char w[64];
+	int depth = 0;
+	const char *p = sql;
+
+	while (p && (p = next_word(p, w, sizeof(w)))) {
+		if (!strcmp(w, "("))
+			depth++;
+		else if (!strcmp(w, ")"))
+			depth--;
+		else if (depth == 0 && !strcmp(w, "AS")) {
+			size_t n;
+			while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+				p++;
+			n = strlen(p);
+			while (n && strchr(" \t\r\n;", p[n - 1]))
+				n--;
+			return mg_arena_strndup(&c->arena, p, n);
+		}
+	}
+	return mg_cat_str(c, sql);
+}
+
+static int read_views(sq_reader *r, mg_error *err)
+{
+	mg_buf sql = MG_BUF_INIT;
+	static const char *const names[] = { "name", "sql" };
+	enum { NAME, SQL, NCOLS };
+	int idx[NCOLS], rc;
+	mg_rows rows;
+
+	mg_buf_printf(&sql, "SELECT name AS name, sql AS sql FROM %s WHERE type = 'view'",
+		      r->master.ptr);
+	rc = mg_cat_query(r->c, "views", sql.ptr, 0, NULL, &rows, err);
+	mg_buf_release(&sql);
+	if (rc != MG_OK)
+		return rc;
+	rc = mg_cat_cols(&rows, names, idx, NCOLS, err);
+	for (size_t i = 0; rc == MG_OK && i < rows.nrows; i++) {
+		mg_view *v = mg_cat_add_view(r->c, mg_rows_get(&rows, i, idx[NAME]));
+		if (v)
+			v->definition = view_query(r->c, mg_rows_get(&rows, i, idx[SQL]));
+	}
+	mg_rows_release(&rows);
+	return rc;
+}
+
+/* Timing and events of CREATE TRIGGER from the words before ON (SQLite's
+ * default timing is BEFORE). */
+static void scan_trigger(mg_catalog_impl *c, mg_trigger *t, const char *sql)
+{
+	char w[64];
+	const char *p = sql;
+	const char *timing = "BEFORE";
+	mg_buf events = MG_BUF_INIT;
+
+	while (p && (p = next_word(p, w, sizeof(w)))) {
+		if (!strcmp(w, "ON"))
+			break;
+		if (!strcmp(w, "BEFORE") || !strcmp(w, "AFTER"))
+			timing = !strcmp(w, "AFTER") ? "AFTER" : "BEFORE";
+		else if (!strcmp(w, "INSTEAD"))
+			timing = "INSTEAD OF";
+		else if (!strcmp(w, "INSERT") || !strcmp(w, "UPDATE") || !strcmp(w, "DELETE"))
+			mg_buf_puts(&events, w);
+	}
+	t->timing = timing;
+	t->events = mg_cat_str(c, events.ptr);
+	mg_buf_release(&events);
+}
+
+static int read_triggers(sq_reader *r, mg_error *err)
+{
+	mg_buf sql = MG_BUF_INIT;
+	static const char *const names[] = { "name", "tbl", "sql" };
+	enum { NAME, TBL, SQL, NCOLS };
+	int idx[NCOLS], rc;
+	mg_rows rows;
+
+	mg_buf_printf(&sql,
+		      "SELECT name AS name, tbl_name AS tbl, sql AS sql FROM %s WHERE type = 'trigger'",
+		      r->master.ptr);
+	rc = mg_cat_query(r->c, "triggers", sql.ptr, 0, NULL, &rows, err);
+	mg_buf_release(&sql);
+	if (rc != MG_OK)
+		return rc;
+	rc = mg_cat_cols(&rows, names, idx, NCOLS, err);
+	for (size_t i = 0; rc == MG_OK && i < rows.nrows; i++) {
+		mg_catalog_impl *c = r->c;
+		const char *def = mg_rows_get(&rows, i, idx[SQL]);
+		mg_trigger *t;
+		size_t n;
+
+		if (mg_map_has(&c->excluded, mg_rows_get(&rows, i, idx[TBL])))
+			continue;
+		t = mg_arena_alloc(&c->arena, sizeof(*t));
+		t->name = mg_cat_str(c, mg_rows_get(&rows, i, idx[NAME]));
+		t->table = mg_cat_str(c, mg_rows_get(&rows, i, idx[TBL]));
+		n = def ? strlen(def) : 0;
+		while (n && strchr(" \t\r\n;", def[n - 1]))
+			n--;
+		t->definition = def ? mg_arena_strndup(&c->arena, def, n) : NULL;
+		t->for_each_row = true;
+		if (def)
+			scan_trigger(c, t, def);
+		MG_CAT_PUSH(&c->arena, c->pub.triggers, c->pub.ntriggers, t);
+	}
+	mg_rows_release(&rows);
+	return rc;
+}
+
 /* Joins what the CREATE statements said to what the pragmas gave. */
 static void complete_from_ddl(sq_reader *r)
 {
@@ -342,6 +504,10 @@ int mg_cat_read_sqlite(mg_catalog_impl *c, const char *schema, mg_error *err)
 		rc = read_indexes(&r, err);
 	if (rc == MG_OK)
 		rc = read_foreign_keys(&r, err);
+	if (rc == MG_OK)
+		rc = read_views(&r, err);
+	if (rc == MG_OK)
+		rc = read_triggers(&r, err);
 	if (rc == MG_OK)
 		complete_from_ddl(&r);
 	if (rc != MG_OK && err && strstr(err->msg, "no such table"))

@@ -217,8 +217,148 @@ static void test_catalog_mysql_read__features(void **state)
 	assert_int_equal(fk->on_delete, MG_FK_SET_NULL);
 	assert_int_equal(fk->on_update, MG_FK_CASCADE);
 
-	assert_int_equal(cat->nqueries, 6);
+	assert_int_equal(cat->nqueries, 10);
+	assert_int_equal(cat->nviews + cat->nfunctions + cat->ntriggers + cat->nevents, 0);
 	mg_catalog_free(cat);
+}
+
+static const char objects_sql[] =
+	"CREATE TABLE item (id int PRIMARY KEY, n int, label varchar(20));\n"
+	"CREATE VIEW big_items AS SELECT id, n FROM item WHERE n > 10 AND label <> 'x.`y`'"
+	" WITH LOCAL CHECK OPTION;\n"
+	"CREATE SQL SECURITY INVOKER VIEW labels AS SELECT label FROM item;\n"
+	"CREATE FUNCTION add_one(x int(11), y varchar(10)) RETURNS int DETERMINISTIC"
+	" COMMENT 'adds' RETURN x + 1;\n"
+	"CREATE FUNCTION now_ish() RETURNS datetime READS SQL DATA RETURN NOW();\n"
+	"DELIMITER //\n"
+	"CREATE PROCEDURE reset_items(IN keep int, OUT removed bigint) SQL SECURITY INVOKER\n"
+	"BEGIN\n  DELETE FROM item WHERE id > keep;\n  SET removed = ROW_COUNT();\nEND//\n"
+	"CREATE TRIGGER item_bi BEFORE INSERT ON item FOR EACH ROW\n"
+	"BEGIN\n  SET NEW.n = COALESCE(NEW.n, 0);\nEND//\n"
+	"DELIMITER ;\n"
+	"CREATE TRIGGER item_au AFTER UPDATE ON item FOR EACH ROW SET @touched = 1;\n"
+	"CREATE EVENT nightly ON SCHEDULE EVERY 1 DAY ON COMPLETION PRESERVE DISABLE"
+	" COMMENT 'nightly' DO DELETE FROM item WHERE n < 0;\n"
+	"CREATE EVENT once ON SCHEDULE AT '2030-01-01 00:00:00' DO DELETE FROM item;\n";
+
+static void test_catalog_mysql_read__objects(void **state)
+{
+	fixture *f = *state;
+	exec_in(f->db, f->schema, objects_sql);
+	mg_catalog *cat = read_ok(f->db, f->schema, NULL);
+
+	assert_int_equal(cat->ntables, 1); /* views are not tables */
+	assert_int_equal(cat->nviews, 2);
+	mg_view *v = mg_catalog_view(cat, "big_items");
+	assert_ptr_equal(v, cat->views[0]);
+	/* The own database's qualifier is gone, but not inside a literal. */
+	assert_string_equal(v->definition,
+			    "select `item`.`id` AS `id`,`item`.`n` AS `n` from `item`"
+			    " where `item`.`n` > 10 and `item`.`label` <> 'x.`y`'");
+	assert_string_equal(v->check_option, "LOCAL");
+	assert_null(v->security);
+	assert_int_equal(v->ncolumns, 2);
+	assert_string_equal(v->columns[0], "id");
+	assert_string_equal(v->column_types[0], "int");
+	v = mg_catalog_view(cat, "labels");
+	assert_string_equal(v->security, "INVOKER");
+	assert_null(v->check_option);
+	assert_string_equal(v->column_types[0], "varchar(20)");
+
+	assert_int_equal(cat->nfunctions, 3);
+	mg_function *fn = cat->functions[0];
+	assert_string_equal(fn->name, "add_one");
+	assert_false(fn->procedure);
+	assert_string_equal(fn->args, "`x` int, `y` varchar(10)");
+	assert_string_equal(fn->result, "int");
+	assert_string_equal(fn->definition, "RETURN x + 1");
+	assert_int_equal(fn->volatility, 'i');
+	assert_string_equal(fn->language, "SQL");
+	assert_string_equal(fn->comment, "adds");
+	assert_true(fn->security_definer);
+	fn = cat->functions[1];
+	assert_string_equal(fn->name, "now_ish");
+	assert_int_equal(fn->volatility, 'v');
+	assert_string_equal(fn->data_access, "READS SQL DATA");
+	assert_string_equal(fn->args, "");
+	fn = cat->functions[2];
+	assert_string_equal(fn->name, "reset_items");
+	assert_true(fn->procedure);
+	assert_null(fn->result);
+	assert_string_equal(fn->args, "IN `keep` int, OUT `removed` bigint");
+	assert_false(fn->security_definer);
+	assert_non_null(strstr(fn->definition, "SET removed = ROW_COUNT();"));
+
+	assert_int_equal(cat->ntriggers, 2);
+	mg_trigger *tg = cat->triggers[0];
+	assert_string_equal(tg->name, "item_au");
+	assert_string_equal(tg->timing, "AFTER");
+	assert_string_equal(tg->events, "UPDATE");
+	assert_string_equal(tg->definition, "SET @touched = 1");
+	tg = cat->triggers[1];
+	assert_string_equal(tg->name, "item_bi");
+	assert_string_equal(tg->table, "item");
+	assert_string_equal(tg->timing, "BEFORE");
+	assert_string_equal(tg->events, "INSERT");
+	assert_int_equal(tg->order, 1);
+	assert_string_equal(tg->definition, "BEGIN\n  SET NEW.n = COALESCE(NEW.n, 0);\nEND");
+
+	assert_int_equal(cat->nevents, 2);
+	mg_event *e = cat->events[1];
+	assert_string_equal(e->name, "once");
+	assert_string_equal(e->schedule, "AT '2030-01-01 00:00:00'");
+	assert_false(e->preserve);
+	assert_string_equal(e->status, "ENABLED");
+	e = cat->events[0];
+	assert_string_equal(e->name, "nightly");
+	assert_string_equal(e->schedule, "EVERY 1 DAY");
+	assert_non_null(e->starts);
+	assert_null(e->ends);
+	assert_true(e->preserve);
+	assert_string_equal(e->status, "DISABLED");
+	assert_string_equal(e->definition, "DELETE FROM item WHERE n < 0");
+	assert_string_equal(e->comment, "nightly");
+
+	assert_int_equal(cat->nqueries, 10);
+	char *text = dump(cat);
+	assert_non_null(strstr(text, "\nview labels (label varchar(20)) security INVOKER as "));
+	assert_non_null(strstr(text, "\nfunction add_one (`x` int, `y` varchar(10)) returns int"
+				     " language SQL immutable CONTAINS SQL security definer comment 'adds'"
+				     " as 'RETURN x + 1'\n"));
+	assert_non_null(strstr(text, "\ntrigger item_bi on item BEFORE INSERT order 1 as "));
+	assert_non_null(strstr(text, "\nevent nightly EVERY 1 DAY preserve DISABLED comment 'nightly'"
+				     " as 'DELETE FROM item WHERE n < 0'\n"));
+	free(text);
+	mg_catalog_free(cat);
+}
+
+static void test_catalog_mysql_read__objects_spellings_dump_alike(void **state)
+{
+	fixture *f = *state;
+	mg_buf sql = MG_BUF_INIT;
+
+	exec_in(f->db, f->schema,
+		"CREATE TABLE t (id int PRIMARY KEY, v int);\n"
+		"CREATE VIEW v AS SELECT id, v FROM t WHERE v > 1;\n"
+		"CREATE FUNCTION f(a int) RETURNS int DETERMINISTIC RETURN a * 2;\n"
+		"CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.v = f(NEW.v);\n");
+	mg_buf_printf(&sql,
+		"create table t (id integer(11) not null primary key, v int(11));\n"
+		"create algorithm = undefined view v as select %s.t.id as id, t.v from %s.t where (v>1);\n"
+		"create function f(a integer) returns int(11) deterministic RETURN a * 2;\n"
+		"create trigger tr before insert on t for each row SET NEW.v = f(NEW.v);\n",
+		f->schema2, f->schema2);
+	exec_in(f->db, f->schema2, sql.ptr);
+	mg_buf_release(&sql);
+	mg_catalog *a = read_ok(f->db, f->schema, NULL);
+	mg_catalog *b = read_ok(f->db, f->schema2, NULL);
+	char *da = dump(a), *db_ = dump(b);
+	assert_non_null(strstr(da, "\nview v (id int, v int) as 'select `t`.`id` AS `id`,"));
+	assert_string_equal(da, db_);
+	free(da);
+	free(db_);
+	mg_catalog_free(a);
+	mg_catalog_free(b);
 }
 
 static void test_catalog_mysql_read__spellings_dump_alike(void **state)
@@ -293,10 +433,24 @@ static void test_catalog_mysql_read__constant_queries_and_exclude(void **state)
 			      " CONSTRAINT t%d_ck CHECK (v <> ''), KEY i%d (v, p));\n",
 			      i, i, i - 1, i, i);
 	exec_in(f->db, f->schema, sql.ptr);
+	mg_buf_clear(&sql);
+	for (int i = 1; i <= 30; i++)
+		mg_buf_printf(&sql,
+			      "CREATE VIEW v%d AS SELECT id, v FROM t%d;\n"
+			      "CREATE FUNCTION f%d(a int, b varchar(5)) RETURNS int DETERMINISTIC RETURN a + %d;\n"
+			      "CREATE PROCEDURE p%d(IN a int) SELECT a;\n"
+			      "CREATE TRIGGER tr%d BEFORE INSERT ON t%d FOR EACH ROW SET NEW.p = NULL;\n"
+			      "CREATE EVENT e%d ON SCHEDULE EVERY %d HOUR DO DELETE FROM t%d;\n",
+			      i, i, i, i, i, i, i, i, i, i);
+	exec_in(f->db, f->schema, sql.ptr);
 	query_calls = 0;
 	cat = read_ok(f->db, f->schema, exclude);
 	assert_int_equal(query_calls, small);
 	assert_int_equal(cat->ntables, 61);
+	assert_int_equal(cat->nviews, 30);
+	assert_int_equal(cat->nfunctions, 60);
+	assert_int_equal(cat->ntriggers, 30);
+	assert_int_equal(cat->nevents, 30);
 	assert_int_equal(mg_catalog_table(cat, "t60")->nforeign_keys, 1);
 	assert_int_equal(mg_catalog_table(cat, "t60")->nchecks, 1);
 	mg_catalog_free(cat);
@@ -309,6 +463,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_catalog_mysql_read__features, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_catalog_mysql_read__spellings_dump_alike, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_catalog_mysql_read__objects, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_catalog_mysql_read__objects_spellings_dump_alike,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_catalog_mysql_read__current_database_and_unknown,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_catalog_mysql_read__constant_queries_and_exclude,

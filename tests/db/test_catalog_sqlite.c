@@ -175,8 +175,9 @@ static void test_catalog_sqlite_read__features(void **state)
 	assert_int_equal(fk->on_update, MG_FK_SET_NULL);
 	assert_false(fk->deferrable);
 
-	/* Four catalog queries, counted both by the catalog and at the driver. */
-	assert_int_equal(cat->nqueries, 4);
+	/* Six catalog queries, counted both by the catalog and at the driver. */
+	assert_int_equal(cat->nqueries, 6);
+	assert_int_equal(cat->nviews + cat->ntriggers, 0);
 	mg_catalog_free(cat);
 	mg_db_close(db);
 }
@@ -206,6 +207,92 @@ static void test_catalog_sqlite_read__spellings_dump_alike(void **state)
 	mg_db_close(db);
 }
 
+static void test_catalog_sqlite_read__views_and_triggers(void **state)
+{
+	(void)state;
+	mg_db *db = open_memory();
+	exec_ok(db, "CREATE TABLE item (id INTEGER PRIMARY KEY, n INT, note TEXT);\n"
+		    "CREATE TABLE log (msg TEXT);\n"
+		    "CREATE VIEW big (id, n) AS SELECT id, n FROM item WHERE n > 10 AND note <> ' AS ';\n"
+		    "CREATE VIEW \"odd view\" AS\n  SELECT count(*) AS c FROM item;\n"
+		    "CREATE TRIGGER item_ai AFTER INSERT ON item BEGIN\n"
+		    "  INSERT INTO log VALUES ('ins; ' || new.id);\nEND;\n"
+		    "CREATE TRIGGER item_bu BEFORE UPDATE OF n ON item FOR EACH ROW WHEN new.n < 0"
+		    " BEGIN SELECT RAISE(ABORT, 'negative'); END;\n"
+		    "CREATE TRIGGER big_ins INSTEAD OF INSERT ON big BEGIN"
+		    " INSERT INTO item (n) VALUES (new.n); END;\n"
+		    "CREATE TRIGGER \"plain\" DELETE ON item BEGIN DELETE FROM log; END;\n");
+	mg_catalog *cat = read_ok(db, NULL, NULL);
+
+	assert_int_equal(cat->ntables, 2);
+	assert_int_equal(cat->nviews, 2);
+	mg_view *v = mg_catalog_view(cat, "big");
+	assert_ptr_equal(v, cat->views[0]);
+	assert_string_equal(v->definition, "SELECT id, n FROM item WHERE n > 10 AND note <> ' AS '");
+	assert_int_equal(v->ncolumns, 0);
+	assert_false(v->materialized);
+	assert_string_equal(mg_catalog_view(cat, "odd view")->definition,
+			    "SELECT count(*) AS c FROM item");
+
+	assert_int_equal(cat->ntriggers, 4); /* by table, then name */
+	mg_trigger *t = cat->triggers[0];
+	assert_string_equal(t->name, "big_ins");
+	assert_string_equal(t->table, "big");
+	assert_string_equal(t->timing, "INSTEAD OF");
+	assert_string_equal(t->events, "INSERT");
+	t = cat->triggers[1];
+	assert_string_equal(t->name, "item_ai");
+	assert_string_equal(t->timing, "AFTER");
+	assert_string_equal(t->events, "INSERT");
+	assert_string_equal(t->definition, "CREATE TRIGGER item_ai AFTER INSERT ON item BEGIN\n"
+					   "  INSERT INTO log VALUES ('ins; ' || new.id);\nEND");
+	t = cat->triggers[2];
+	assert_string_equal(t->name, "item_bu");
+	assert_string_equal(t->timing, "BEFORE");
+	assert_string_equal(t->events, "UPDATE");
+	t = cat->triggers[3];
+	assert_string_equal(t->name, "plain");
+	assert_string_equal(t->timing, "BEFORE"); /* SQLite's default */
+	assert_string_equal(t->events, "DELETE");
+	assert_int_equal(cat->nqueries, 6);
+
+	char *text = dump(cat);
+	assert_non_null(strstr(text, "\nview odd view as 'SELECT count(*) AS c FROM item'\n"));
+	assert_non_null(strstr(text, "\ntrigger item_bu on item BEFORE UPDATE as 'CREATE TRIGGER"));
+	free(text);
+	mg_catalog_free(cat);
+
+	/* Left out with its table. */
+	static const char *const exclude[] = { "item", NULL };
+	cat = read_ok(db, NULL, exclude);
+	assert_int_equal(cat->ntriggers, 1);
+	assert_string_equal(cat->triggers[0]->table, "big");
+	mg_catalog_free(cat);
+	mg_db_close(db);
+}
+
+static void test_catalog_sqlite_read__views_spellings_dump_alike(void **state)
+{
+	(void)state;
+	mg_db *db = open_memory();
+	exec_ok(db, "ATTACH ':memory:' AS other;\n"
+		    "CREATE TABLE main.t (id INTEGER PRIMARY KEY);\n"
+		    "CREATE VIEW main.v AS SELECT id FROM t;\n"
+		    "create table other.t (id INTEGER PRIMARY KEY);\n"
+		    "create temp view if not exists tv as select 1;\n"
+		    "create   view other.\"v\"   as   SELECT id FROM t ;\n");
+	mg_catalog *a = read_ok(db, "main", NULL);
+	mg_catalog *b = read_ok(db, "other", NULL);
+	char *da = dump(a), *db_ = dump(b);
+	assert_non_null(strstr(da, "\nview v as 'SELECT id FROM t'\n"));
+	assert_string_equal(da, db_);
+	free(da);
+	free(db_);
+	mg_catalog_free(a);
+	mg_catalog_free(b);
+	mg_db_close(db);
+}
+
 static void test_catalog_sqlite_read__constant_queries(void **state)
 {
 	(void)state;
@@ -225,11 +312,18 @@ static void test_catalog_sqlite_read__constant_queries(void **state)
 			      "CREATE TABLE t%d (id INTEGER PRIMARY KEY, p INT REFERENCES t%d (id),"
 			      " v TEXT UNIQUE, CHECK (id > 0));\nCREATE INDEX i%d ON t%d (v, p);\n",
 			      i, i - 1, i, i);
+	for (int i = 1; i <= 100; i++)
+		mg_buf_printf(&sql,
+			      "CREATE VIEW v%d AS SELECT id, v FROM t%d;\n"
+			      "CREATE TRIGGER tr%d AFTER INSERT ON t%d BEGIN DELETE FROM t0; END;\n",
+			      i, i, i, i);
 	exec_ok(db, sql.ptr);
 	query_calls = 0;
 	cat = read_ok(db, NULL, NULL);
 	large = query_calls;
 	assert_int_equal(cat->ntables, 201);
+	assert_int_equal(cat->nviews, 100);
+	assert_int_equal(cat->ntriggers, 100);
 	assert_int_equal(large, small);
 	assert_int_equal(mg_catalog_table(cat, "t200")->nforeign_keys, 1);
 	assert_int_equal(mg_catalog_table(cat, "t200")->nindexes, 1);
@@ -305,6 +399,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_catalog_sqlite_read__features),
 		cmocka_unit_test(test_catalog_sqlite_read__spellings_dump_alike),
+		cmocka_unit_test(test_catalog_sqlite_read__views_and_triggers),
+		cmocka_unit_test(test_catalog_sqlite_read__views_spellings_dump_alike),
 		cmocka_unit_test(test_catalog_sqlite_read__constant_queries),
 		cmocka_unit_test(test_catalog_sqlite_read__exclude_tables),
 		cmocka_unit_test(test_catalog_sqlite_read__unknown_schema),

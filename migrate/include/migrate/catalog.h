@@ -12,8 +12,7 @@
  * unique, check and foreign-key constraints by name (unnamed ones, possible
  * on SQLite, after the named ones, by their columns).
  *
- * Adding an object kind (views, sequences, enums, functions, triggers...) is
- * adding its struct and array here, a reader per dialect (one query each) in
+ * Adding an object kind is adding its struct and array here, a reader per dialect (one query each) in
  * catalog/introspect_<dialect>.c, a dump line in catalog.c, and a comparator
  * and renderer in diff/ and ddl/: nothing else changes.
  */
@@ -160,6 +159,125 @@ typedef struct mg_table {
 	size_t nforeign_keys;
 } mg_table;
 
+/* A view (PG, MySQL, SQLite) or materialised view (PG). */
+typedef struct mg_view {
+	const char *name;
+	/* The query, as the server normalises it: PG pg_get_viewdef (pretty,
+	 * own-schema names unqualified), MySQL VIEW_DEFINITION with the
+	 * database's own `db`. qualifier stripped, SQLite the text after AS of
+	 * the stored CREATE VIEW (as written). No trailing semicolon. */
+	const char *definition;
+	bool materialized;          /* PG materialised view */
+	/* Output columns in order, with their types (PG format_type, MySQL
+	 * normalised COLUMN_TYPE); SQLite: none (ncolumns 0). */
+	const char **columns;
+	const char **column_types;
+	size_t ncolumns;
+	/* PG: "local" / "cascaded" (WITH ... CHECK OPTION); MySQL CHECK_OPTION
+	 * when not NONE ("CASCADED", "LOCAL"); else NULL. */
+	const char *check_option;
+	/* MySQL SECURITY_TYPE when not DEFINER ("INVOKER"); PG 15+
+	 * security_invoker: "INVOKER"; else NULL. */
+	const char *security;
+	mg_index **indexes;         /* materialised view indexes, by name */
+	size_t nindexes;
+	const char *comment;
+} mg_view;
+
+/* A PG sequence of its own: not one behind an identity column or a serial
+ * column (those belong to their column). */
+typedef struct mg_sequence {
+	const char *name;
+	const char *type;           /* "bigint", "integer", "smallint" */
+	long long start, increment, min, max, cache;
+	bool cycle;
+	const char *owned_by;       /* "table.column" (OWNED BY), else NULL */
+	const char *comment;
+} mg_sequence;
+
+/* A PG enum type, labels in their sort order. */
+typedef struct mg_enum {
+	const char *name;
+	const char **labels;
+	size_t nlabels;
+	const char *comment;
+} mg_enum;
+
+/* A PG domain. */
+typedef struct mg_domain {
+	const char *name;
+	const char *type;           /* base type, format_type */
+	const char *default_expr;   /* NULL when none */
+	bool not_null;
+	const char *collation;      /* when not the base type's default; else NULL */
+	mg_check **checks;          /* by name */
+	size_t nchecks;
+	const char *comment;
+} mg_domain;
+
+/* A function or procedure (PG, MySQL). Identity: name + argument types
+ * (signature); MySQL has no overloading, so the name alone. */
+typedef struct mg_function {
+	const char *name;
+	/* PG regprocedure text without schema, "add(integer,integer)"; MySQL
+	 * the name. Unique within the catalog; the sort key. */
+	const char *signature;
+	/* Arguments as a CREATE/DROP needs them: PG
+	 * pg_get_function_identity_arguments ("a integer, b text"); MySQL
+	 * "IN `x` int, OUT `y` varchar(20)" (procedures) or "`x` int"
+	 * (functions); "" when none. */
+	const char *args;
+	const char *result;         /* PG pg_get_function_result, MySQL return type; NULL for procedures */
+	bool procedure;
+	const char *language;       /* PG lanname ("plpgsql", "sql"); MySQL "SQL" */
+	/* PG 'i' immutable, 's' stable, 'v' volatile; MySQL 'i' DETERMINISTIC,
+	 * 'v' NOT DETERMINISTIC. */
+	char volatility;
+	/* PG: pg_get_functiondef, the whole CREATE OR REPLACE statement, the
+	 * own schema's qualifier stripped from the name; MySQL: the body
+	 * (ROUTINE_DEFINITION). */
+	const char *definition;
+	const char *data_access;    /* MySQL SQL_DATA_ACCESS ("CONTAINS SQL", ...); else NULL */
+	bool security_definer;      /* PG SECURITY DEFINER; MySQL SQL SECURITY DEFINER */
+	const char *comment;
+} mg_function;
+
+/* A trigger (PG, MySQL, SQLite); internal (constraint) triggers are not read. */
+typedef struct mg_trigger {
+	const char *name;
+	const char *table;          /* the table (or view) it fires on */
+	const char *timing;         /* "BEFORE", "AFTER", "INSTEAD OF" */
+	const char *events;         /* "INSERT", "INSERT OR UPDATE", ... */
+	/* PG pg_get_triggerdef (own-schema names unqualified); MySQL
+	 * ACTION_STATEMENT (the body); SQLite the stored CREATE TRIGGER. */
+	const char *definition;
+	const char *function;       /* PG: the function it executes; else NULL */
+	bool for_each_row;          /* PG FOR EACH ROW (MySQL, SQLite: always) */
+	int order;                  /* MySQL ACTION_ORDER; else 0 */
+	const char *comment;
+} mg_trigger;
+
+/* A PG extension installed into the schema. */
+typedef struct mg_extension {
+	const char *name;
+	const char *version;
+	const char *comment;
+} mg_extension;
+
+/* A MySQL/MariaDB event. */
+typedef struct mg_event {
+	const char *name;
+	/* "AT 'ts'" or "EVERY 1 DAY" (STARTS/ENDS apart: the server fills
+	 * STARTS with the creation time, so it is not compared). */
+	const char *schedule;
+	const char *starts, *ends;  /* NULL when none */
+	bool preserve;              /* ON COMPLETION PRESERVE */
+	/* "ENABLED", "DISABLED", "SLAVESIDE_DISABLED" */
+	const char *status;
+	const char *definition;     /* EVENT_DEFINITION (the body) */
+	const char *comment;
+} mg_event;
+
 typedef struct mg_catalog {
 	mg_dialect dialect;
 	long server_version; /* as mg_db_server_version */
@@ -167,6 +285,25 @@ typedef struct mg_catalog {
 	const char *schema;  /* PG schema, MySQL database, SQLite "main" or attached name */
 	mg_table **tables;   /* sorted by name */
 	size_t ntables;
+	/* The other object kinds, each sorted by name (functions by
+	 * signature, triggers by table then name); empty where the dialect
+	 * has no such kind. */
+	mg_view **views;     /* views and materialised views */
+	size_t nviews;
+	mg_sequence **sequences;
+	size_t nsequences;
+	mg_enum **enums;
+	size_t nenums;
+	mg_domain **domains;
+	size_t ndomains;
+	mg_function **functions; /* functions and procedures */
+	size_t nfunctions;
+	mg_trigger **triggers;
+	size_t ntriggers;
+	mg_extension **extensions;
+	size_t nextensions;
+	mg_event **events;
+	size_t nevents;
 	unsigned nqueries;   /* catalog queries the read took (constant per dialect) */
 } mg_catalog;
 
@@ -198,6 +335,9 @@ void mg_catalog_free(mg_catalog *cat);
 /* Borrowed lookups (tables through a hash map); NULL when absent. */
 mg_table *mg_catalog_table(const mg_catalog *cat, const char *name);
 mg_column *mg_table_column(const mg_table *t, const char *name);
+/* Views by name, functions by signature (linear; NULL when absent). */
+mg_view *mg_catalog_view(const mg_catalog *cat, const char *name);
+mg_function *mg_catalog_function(const mg_catalog *cat, const char *signature);
 
 /*
  * Appends a deterministic text form of the catalog to out: one line per
