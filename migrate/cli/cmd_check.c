@@ -1,15 +1,155 @@
 /*
- * migrate check: exit 1 if the database, the models or the revision files disagree.
+ * migrate check: exit 1 if the database, the models or the revision files
+ * disagree. Each kind of finding comes from one producer in `producers`
+ * below; adding a check (revision checksums, git) is adding a producer.
+ *
+ * Text: one line per finding, then "FAILED: ..." (exit 1) or
+ * "OK: database at head, models match" (exit 0).
+ * JSON: {"ok": bool, "findings": [{"kind", "message", ...}]}; model
+ * differences add "object", "operation", "destructive" (and "reason").
  */
-#include "cli/cli.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli/schema_diff.h"
+#include "util/buf.h"
 
 static int cmd_check(mg_cli *cli, int argc, char **argv);
 
 const mg_command mg_cmd_check = {
-	"check", cmd_check, 0, "Exit 1 if the database, the models or the revision files disagree.", 0,
+	"check", cmd_check, MG_NEEDS_CONFIG | MG_NEEDS_GRAPH | MG_NEEDS_DB,
+	"Exit 1 if the database, the models or the revision files disagree.", 1,
 };
+
+typedef struct check_ctx {
+	mg_cli *cli;
+	json_t *findings; /* array of {"kind", "message", ...} */
+	int at_head;      /* set by the heads producer, read by later ones */
+	int models_compared;
+	size_t model_differences;
+} check_ctx;
+
+/* Appends a finding; extra (may be NULL) is merged into it and released. */
+static void add_finding(check_ctx *c, const char *kind, const char *message, json_t *extra)
+{
+	json_t *f = json_pack("{s:s, s:s}", "kind", kind, "message", message);
+	if (extra) {
+		json_object_update(f, extra);
+		json_decref(extra);
+	}
+	json_array_append_new(c->findings, f);
+}
+
+/* The database's heads against the graph's. */
+static int check_heads(check_ctx *c)
+{
+	mg_head_status st;
+	int rc;
+
+	if ((rc = mg_cli_head_status(c->cli, &st)) != MG_OK)
+		return rc;
+	c->at_head = st.at_head;
+	if (!st.at_head) {
+		char *msg = mg_cli_head_message(c->cli, &st);
+		add_finding(c, st.partial.rev ? "half_applied" : "not_at_head", msg, NULL);
+		free(msg);
+	}
+	mg_head_status_release(&st);
+	return MG_OK;
+}
+
+/* The models against the database; only meaningful at head. */
+static int check_models(check_ctx *c)
+{
+	mg_schema_cmp cmp;
+	mg_buf line = MG_BUF_INIT, obj = MG_BUF_INIT;
+	int rc;
+
+	if (!c->at_head || !c->cli->config.models)
+		return MG_OK;
+	if ((rc = mg_cli_schema_compare(c->cli, &cmp)) != MG_OK)
+		return rc;
+	c->models_compared = 1;
+	c->model_differences = mg_diff_count(cmp.diff);
+	for (size_t i = 0; i < mg_diff_count(cmp.diff); i++) {
+		const mg_diff_op *op = mg_diff_op_at(cmp.diff, i);
+		json_t *extra;
+		mg_buf_clear(&line);
+		mg_buf_clear(&obj);
+		mg_diff_op_describe(op, &line);
+		if (op->destructive)
+			mg_buf_printf(&line, " (destructive: %s)", op->reason ? op->reason : "may lose data");
+		mg_diff_op_object(op, &obj);
+		extra = json_pack("{s:s, s:s, s:b}", "operation", mg_diff_kind_name(op->kind), "object", obj.ptr,
+				  "destructive", op->destructive);
+		if (op->destructive && op->reason)
+			json_object_set_new(extra, "reason", json_string(op->reason));
+		add_finding(c, "model_difference", line.ptr, extra);
+	}
+	mg_buf_release(&line);
+	mg_buf_release(&obj);
+	mg_schema_cmp_release(&cmp);
+	return MG_OK;
+}
+
+/* In order: later producers may read what earlier ones found. */
+static const struct {
+	const char *name;
+	int (*run)(check_ctx *c);
+} producers[] = {
+	{ "heads", check_heads },
+	{ "models", check_models },
+};
+
+static void print_text(check_ctx *c)
+{
+	FILE *f = c->cli->out;
+	size_t n = json_array_size(c->findings);
+
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s\n", json_string_value(json_object_get(json_array_get(c->findings, i), "message")));
+	if (n == 0) {
+		fprintf(f, c->models_compared ? "OK: database at head, models match\n"
+					      : "OK: database at head (no models configured)\n");
+		return;
+	}
+	if (c->model_differences > 0)
+		fprintf(f, "FAILED: models differ from the database (%zu difference%s): run 'migrate diff' to see the SQL, "
+			   "or 'migrate revision --autogenerate -m MSG'\n",
+			c->model_differences, c->model_differences == 1 ? "" : "s");
+	else
+		fprintf(f, "FAILED: %zu finding%s\n", n, n == 1 ? "" : "s");
+}
 
 static int cmd_check(mg_cli *cli, int argc, char **argv)
 {
-	return mg_cli_not_available(cli, &mg_cmd_check, argc, argv);
+	check_ctx c;
+	int rc = MG_OK;
+	const mg_cli_opt opts[] = {
+		{ MG_OPT_END, NULL, 0, NULL, NULL, NULL, 0 },
+	};
+
+	if ((rc = mg_cli_parse(cli, &mg_cmd_check, argc, argv, opts)) != MG_OK)
+		return rc;
+	memset(&c, 0, sizeof(c));
+	c.cli = cli;
+	c.findings = json_array();
+	for (size_t i = 0; i < sizeof(producers) / sizeof(producers[0]) && rc == MG_OK; i++)
+		rc = producers[i].run(&c);
+	if (rc == MG_OK && cli->format == MG_FORMAT_JSON) {
+		json_t *doc = json_pack("{s:b, s:O}", "ok", json_array_size(c.findings) == 0, "findings", c.findings);
+		char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fprintf(cli->out, "%s\n", text);
+		free(text);
+		json_decref(doc);
+	} else if (rc == MG_OK && !(cli->quiet && json_array_size(c.findings) == 0)) {
+		print_text(&c);
+	}
+	if (rc == MG_OK && json_array_size(c.findings) > 0)
+		rc = MG_EDIFF;
+	json_decref(c.findings);
+	return rc;
 }

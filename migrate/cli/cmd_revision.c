@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "cli/schema_diff.h"
 #include "migrate/revision_write.h"
 #include "migrate/vcs.h"
 
@@ -19,12 +20,10 @@ const mg_command mg_cmd_revision = {
 
 /* Where autogenerate plugs in: fill the upgrade and downgrade bodies (heap
  * strings, SQL or C op calls by spec->kind) from the difference between
- * the models and the database. */
+ * the models and the database; both NULL when there is none. */
 static int autogenerate_bodies(mg_cli *cli, const mg_revision_spec *spec, char **upgrades, char **downgrades)
 {
-	(void)spec;
-	*upgrades = *downgrades = NULL;
-	return mg_cli_fail(cli, MG_EUSAGE, "revision --autogenerate is not yet available");
+	return mg_cli_autogenerate(cli, spec->kind == MG_REV_C, upgrades, downgrades);
 }
 
 static int cmd_revision(mg_cli *cli, int argc, char **argv)
@@ -77,6 +76,11 @@ static int cmd_revision(mg_cli *cli, int argc, char **argv)
 	if (autogenerate) {
 		if ((rc = autogenerate_bodies(cli, &spec, &upgrades, &downgrades)) != MG_OK)
 			goto out;
+		if (!upgrades) {
+			if (!cli->quiet)
+				fprintf(cli->out, "No changes in schema detected.\n");
+			goto out;
+		}
 		spec.upgrades = upgrades;
 		spec.downgrades = downgrades;
 	}

@@ -334,6 +334,8 @@ int mg_models_load(const mg_models_options *o, mg_catalog **out, mg_error *err)
 		snprintf(r.scratch, sizeof(r.scratch), "main");
 	else
 		snprintf(r.scratch, sizeof(r.scratch), "%s%s", MG_MODELS_SCRATCH_PREFIX, suffix);
+	if (o->scratch_name && o->scratch_name_size)
+		snprintf(o->scratch_name, o->scratch_name_size, "%s", r.scratch);
 
 	rc = apply_and_read(&r, &files, out, err);
 	if (rc != MG_OK && r.in_tx && r.dialect == MG_DIALECT_POSTGRESQL &&

@@ -63,6 +63,9 @@ static char *path_of(fixture *f, const char *rel)
 	return p;
 }
 
+/* The scratch name of the last load. */
+static char last_scratch[64];
+
 static int load(fixture *f, const char *rel, const char *dev_url, const volatile sig_atomic_t *intr,
 		mg_catalog **cat, mg_error *err)
 {
@@ -82,6 +85,9 @@ static int load(fixture *f, const char *rel, const char *dev_url, const volatile
 	o.placeholder_values = values;
 	o.nplaceholders = 1;
 	o.interrupted = intr;
+	o.scratch_name = last_scratch;
+	o.scratch_name_size = sizeof(last_scratch);
+	last_scratch[0] = '\0';
 	mg_error_init(err);
 	rc = mg_models_load(&o, cat, err);
 	free(path);
@@ -121,12 +127,18 @@ static long scalar_long(mg_db *db, const char *sql)
 	return v;
 }
 
-/* Scratch spaces left on the server (PG schemas / MySQL databases). */
-static long scratch_count(mg_db *db)
+/* 1 when the last load's scratch space is still on the server (PG schema /
+ * MySQL database). Names, not counts: other tests create their own. */
+static long scratch_left(mg_db *db)
 {
+	char sql[256];
+	assert_non_null(strstr(last_scratch, MG_MODELS_SCRATCH_PREFIX));
 	if (mg_db_dialect(db) == MG_DIALECT_POSTGRESQL)
-		return scalar_long(db, "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'migrate\\_scratch\\_%'");
-	return scalar_long(db, "SELECT count(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'migrate\\_scratch\\_%'");
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM pg_namespace WHERE nspname = '%s'", last_scratch);
+	else
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '%s'",
+			 last_scratch);
+	return scalar_long(db, sql);
 }
 
 static const char models_sql[] =
@@ -282,12 +294,10 @@ static void test_models_pg__load_and_drop(void **state)
 	fixture *f = *state;
 	mg_catalog *cat;
 	mg_db *db;
-	long before;
 	char sql[256];
 
 	use_server(f, "MIGRATE_TEST_PG_URL");
 	db = open_live(f);
-	before = scratch_count(db);
 	mg_test_write(f->dir, "models.sql",
 		      "CREATE TYPE mood AS ENUM ('sad', 'happy');\n"
 		      "CREATE TABLE users (\n"
@@ -307,7 +317,7 @@ static void test_models_pg__load_and_drop(void **state)
 	assert_string_equal(mg_catalog_table(cat, "accounts_x")->foreign_keys[0]->ref_schema, cat->schema);
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM pg_namespace WHERE nspname = '%s'", cat->schema);
 	assert_int_equal(scalar_long(db, sql), 0);
-	assert_int_equal(scratch_count(db), before);
+	assert_int_equal(scratch_left(db), 0);
 	mg_catalog_free(cat);
 	mg_db_close(db);
 }
@@ -319,11 +329,9 @@ static void test_models_pg__failure_leaves_nothing(void **state)
 	mg_db *db;
 	mg_error err;
 	char sql[512], schema[64];
-	long before;
 
 	use_server(f, "MIGRATE_TEST_PG_URL");
 	db = open_live(f);
-	before = scratch_count(db);
 	snprintf(schema, sizeof(schema), "models_pg_%ld", (long)getpid());
 	snprintf(sql, sizeof(sql), "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s;", schema, schema);
 	mg_error_init(&err);
@@ -339,7 +347,7 @@ static void test_models_pg__failure_leaves_nothing(void **state)
 	assert_non_null(strstr(err.msg, "models.sql:3: "));
 	assert_non_null(strstr(err.msg, "\"nosuch\" does not exist"));
 	assert_non_null(strstr(err.msg, "in statement: CREATE TABLE b (id integer REFERENCES nosuch (id))"));
-	assert_int_equal(scratch_count(db), before);
+	assert_int_equal(scratch_left(db), 0);
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM pg_tables WHERE schemaname = '%s'", schema);
 	assert_int_equal(scalar_long(db, sql), 0);
 
@@ -348,7 +356,7 @@ static void test_models_pg__failure_leaves_nothing(void **state)
 		volatile sig_atomic_t flag = 1;
 		mg_test_write(f->dir, "ok.sql", "CREATE TABLE a (id integer PRIMARY KEY);\n");
 		assert_int_equal(load(f, "ok.sql", NULL, &flag, &cat, &err), MG_EIO);
-		assert_int_equal(scratch_count(db), before);
+		assert_int_equal(scratch_left(db), 0);
 	}
 	snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", schema);
 	assert_int_equal(mg_db_exec(db, sql, &err), MG_OK);
@@ -360,11 +368,9 @@ static void test_models_pg__outside_a_transaction(void **state)
 	fixture *f = *state;
 	mg_catalog *cat;
 	mg_db *db;
-	long before;
 
 	use_server(f, "MIGRATE_TEST_PG_URL");
 	db = open_live(f);
-	before = scratch_count(db);
 	/* CREATE INDEX CONCURRENTLY refuses a transaction: applied again
 	 * statement by statement, and still dropped. */
 	mg_test_write(f->dir, "models.sql",
@@ -372,7 +378,7 @@ static void test_models_pg__outside_a_transaction(void **state)
 		      "CREATE INDEX CONCURRENTLY ix_t_v ON t (v);\n");
 	cat = load_ok(f, "models.sql");
 	assert_int_equal(mg_catalog_table(cat, "t")->nindexes, 1);
-	assert_int_equal(scratch_count(db), before);
+	assert_int_equal(scratch_left(db), 0);
 	mg_catalog_free(cat);
 	mg_db_close(db);
 }
@@ -385,17 +391,15 @@ static void test_models_mysql__load_and_drop(void **state)
 	mg_catalog *cat;
 	mg_db *db;
 	mg_error err;
-	long before;
 
 	use_server(f, "MIGRATE_TEST_MYSQL_URL");
 	db = open_live(f);
-	before = scratch_count(db);
 	mg_test_write(f->dir, "models.sql", models_sql);
 	cat = load_ok(f, "models.sql");
 	assert_int_equal(cat->dialect, MG_DIALECT_MYSQL);
 	assert_int_equal(cat->ntables, 2);
 	assert_non_null(strstr(cat->schema, MG_MODELS_SCRATCH_PREFIX));
-	assert_int_equal(scratch_count(db), before);
+	assert_int_equal(scratch_left(db), 0);
 	mg_catalog_free(cat);
 
 	mg_test_write(f->dir, "bad.sql",
@@ -406,7 +410,7 @@ static void test_models_mysql__load_and_drop(void **state)
 		      "CREATE TABLE b (id int, FOREIGN KEY (id) REFERENCES nosuch (id));\n");
 	assert_int_equal(load(f, "bad.sql", NULL, NULL, &cat, &err), MG_EDRIVER);
 	assert_non_null(strstr(err.msg, "bad.sql:5: "));
-	assert_int_equal(scratch_count(db), before);
+	assert_int_equal(scratch_left(db), 0);
 	mg_db_close(db);
 }
 

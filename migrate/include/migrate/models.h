@@ -52,6 +52,10 @@ typedef struct mg_models_options {
 	size_t nplaceholders;
 	/* Non-zero stops the load at the next statement (clean-up still runs). */
 	const volatile sig_atomic_t *interrupted;
+	/* Optional out: receives the scratch schema / database name (SQLite
+	 * "main") as soon as it is chosen, also when the load fails. */
+	char *scratch_name;
+	size_t scratch_name_size;
 } mg_models_options;
 
 /*

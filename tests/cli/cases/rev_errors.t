@@ -22,7 +22,7 @@ migrate: revision id 'aaaa1111' is already used by '$TMP/versions/a_one.sql'
 migrate revision -m x --autogenerate
 --- exit 2
 --- stderr
-migrate: revision --autogenerate is not yet available
+migrate: no database url: set 'url' in a [db:LABEL] section of '$TMP/migrate.ini' or MIGRATE_URL
 --- run
 migrate revision -m x --sql --c
 --- exit 2
