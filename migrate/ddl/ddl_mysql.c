@@ -43,7 +43,11 @@ static void column_def(mg_ddl *r, const mg_column *c)
 		mg_ddl_paren(r, c->generated_expr);
 		mg_buf_puts(o, c->generated == MG_GENERATED_STORED ? " STORED" : " VIRTUAL");
 	}
-	mg_buf_puts(o, c->nullable ? " NULL" : " NOT NULL");
+	/* MariaDB refuses NULL after a generated column's AS (...); it is the default anyway. */
+	if (!c->nullable)
+		mg_buf_puts(o, " NOT NULL");
+	else if (c->generated == MG_GENERATED_NONE)
+		mg_buf_puts(o, " NULL");
 	if (c->default_expr && c->generated == MG_GENERATED_NONE) {
 		mg_buf_puts(o, " DEFAULT ");
 		put_default(r, c->default_expr);

@@ -109,9 +109,11 @@ void mg_ddl_fk_clause(mg_ddl *r, const mg_foreign_key *fk)
 		mg_buf_putc(r->out, ' ');
 		mg_ddl_ident_list(r, fk->ref_columns, fk->ncolumns);
 	}
-	if (fk->on_update != MG_FK_NO_ACTION)
+	/* MariaDB records an omitted action as RESTRICT: say NO ACTION there. */
+	bool say_no_action = r->dialect == MG_DIALECT_MYSQL;
+	if (fk->on_update != MG_FK_NO_ACTION || say_no_action)
 		mg_buf_printf(r->out, " ON UPDATE %s", mg_fk_action_name(fk->on_update));
-	if (fk->on_delete != MG_FK_NO_ACTION)
+	if (fk->on_delete != MG_FK_NO_ACTION || say_no_action)
 		mg_buf_printf(r->out, " ON DELETE %s", mg_fk_action_name(fk->on_delete));
 	if (fk->deferrable)
 		mg_buf_puts(r->out, fk->initially_deferred ? " DEFERRABLE INITIALLY DEFERRED"
