@@ -21,6 +21,7 @@ static int cmd_downgrade(mg_cli *cli, int argc, char **argv)
 	const mg_cli_opt opts[] = {
 		{ MG_OPT_ARG, "REV", 0, &target, NULL, "target: base, -N, an id or prefix, LABEL@base; B:A with --sql", 0 },
 		MG_RUN_OPTIONS(r),
+		MG_RUN_BUNDLE_OPTION(r),
 		{ MG_OPT_END, NULL, 0, NULL, NULL, NULL, 0 },
 	};
 	int rc = mg_cli_parse(cli, &mg_cmd_downgrade, argc, argv, opts);

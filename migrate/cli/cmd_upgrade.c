@@ -22,6 +22,7 @@ static int cmd_upgrade(mg_cli *cli, int argc, char **argv)
 		{ MG_OPT_ARG, "REV", 0, &target, NULL,
 		  "target: head (default), heads, an id or prefix, LABEL@head, +N; A:B with --sql", 1 },
 		MG_RUN_OPTIONS(r),
+		MG_RUN_BUNDLE_OPTION(r),
 		{ MG_OPT_END, NULL, 0, NULL, NULL, NULL, 0 },
 	};
 	int rc = mg_cli_parse(cli, &mg_cmd_upgrade, argc, argv, opts);

@@ -20,6 +20,7 @@ extern const mg_command mg_cmd_branches;
 extern const mg_command mg_cmd_show;
 extern const mg_command mg_cmd_check;
 extern const mg_command mg_cmd_diff;
+extern const mg_command mg_cmd_compile;
 
 const mg_command *const mg_commands[] = {
 	&mg_cmd_init,
@@ -36,5 +37,6 @@ const mg_command *const mg_commands[] = {
 	&mg_cmd_show,
 	&mg_cmd_check,
 	&mg_cmd_diff,
+	&mg_cmd_compile,
 	NULL,
 };

@@ -78,6 +78,7 @@ int mg_run_prepare(mg_run *r, mg_cli *cli)
 	r->opts.schema = cfg->effective_schema;
 	r->opts.su_role = cfg->db ? cfg->db->su_role : NULL;
 	r->opts.cache_dir = cfg->cache_dir;
+	r->opts.crev_bundle = r->bundle ? r->bundle : cfg->bundle;
 	r->opts.lock_timeout_ms = r->lock_timeout_s == 0 ? 300000
 				  : r->lock_timeout_s < 0 ? -1 : r->lock_timeout_s * 1000;
 	if (r->transaction && strcmp(r->transaction, "all") == 0)

@@ -20,6 +20,7 @@ typedef struct mg_run {
 	const char *transaction; /* --transaction each|all */
 	int lock_timeout_s;  /* --lock-timeout */
 	int offline;         /* --sql */
+	const char *bundle;  /* --bundle (upgrade, downgrade); else the config's bundle */
 	void *script;        /* mg_buf for --sql */
 	json_t *steps;       /* --format json: steps run */
 	size_t nsteps;
@@ -42,5 +43,10 @@ int mg_run_finish(mg_run *r, int rc, const char *command);
 	  "one transaction per revision (default) or one for the whole plan", 0 },                  \
 	{ MG_OPT_INT, "lock-timeout", 0, &(r).lock_timeout_s, "SECONDS",                            \
 	  "wait at most this long for another run's lock (default 300; -1 forever)", 0 }
+
+/* --bundle, for the commands that run revisions (upgrade, downgrade). */
+#define MG_RUN_BUNDLE_OPTION(r)                                                                     \
+	{ MG_OPT_STRING, "bundle", 0, &(r).bundle, "PATH",                                          \
+	  "load C revisions from this bundle (made by 'migrate compile') instead of compiling them", 0 }
 
 #endif

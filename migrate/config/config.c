@@ -571,7 +571,7 @@ static int find_config(mg_arena *a, const mg_config_options *o, const char **out
 
 static const char *const migrate_keys[] = {
 	"script_location", "version_locations", "models", "version_table", "version_table_schema",
-	"schema", "default_db", "dev_url", "cache_dir", NULL,
+	"schema", "default_db", "dev_url", "cache_dir", "bundle", NULL,
 };
 static const char *const db_keys[] = {
 	"url", "schema", "su_role", "dev_url", "version_table_schema", NULL,
@@ -676,6 +676,9 @@ static int load_migrate_section(parser *p, mg_config *cfg, const section *s)
 		else if (home && *home)
 			cfg->cache_dir = mg_arena_printf(p->arena, "%s/.cache/migrate", home);
 	}
+	if ((rc = get_opt(p, cfg->here, s, "bundle", &v)) != MG_OK)
+		return rc;
+	cfg->bundle = v ? resolve_path(p->arena, cfg->here, v) : NULL;
 	return MG_OK;
 }
 

@@ -1,5 +1,6 @@
 /*
- * C revisions: compiling a revision file into a cached shared object,
+ * C revisions: compiling a revision file into a cached shared object (or
+ * finding it in a bundle made by `migrate compile`, <migrate/bundle.h>),
  * loading it, and running its upgrade()/downgrade() against an operation
  * context that renders every operation as statements of the database's
  * dialect. The executor calls mg_crev_statements where it would read a
@@ -36,13 +37,26 @@ enum {
 };
 
 /*
+ * Before a plan runs: makes sure every C revision among revs loads and has
+ * the function to run (upgrade or downgrade), so that one that does not
+ * never leaves the plan half-applied. With run->bundle each must be in the
+ * bundle with an unchanged file; else each is compiled now (or found in the
+ * cache). Returns MG_OK or the error mg_crev_statements would give for the
+ * first one that fails.
+ */
+int mg_crev_prepare(const mg_crev_run *run, const mg_revision *const *revs, size_t n, int upgrade,
+		    mg_error *err);
+
+/*
  * Compiles (or finds in the cache) rev's shared object, runs its upgrade()
  * or downgrade() and appends the statements it rendered to script (their
  * text) and stmts (slices into script, each with line 1). Nothing is run.
  * Returns MG_OK, or with err set ("FILE: ..."):
  *   MG_EINPUT  compile error (the compiler's own file:line messages
  *              follow), a failed operation, upgrade() returned non-zero;
- *   MG_EIO     no compiler, cache not writable, dlopen failed;
+ *              with a bundle: the bundle unreadable, rev missing from it,
+ *              or rev's file changed since it was compiled into it;
+ *   MG_EIO     no compiler (and no bundle), cache not writable, dlopen failed;
  *   MG_EDRIVER reading the current schema failed (online SQLite, MySQL).
  */
 int mg_crev_statements(const mg_crev_run *run, const mg_revision *rev, int upgrade, mg_buf *script,

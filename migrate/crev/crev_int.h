@@ -58,4 +58,53 @@ int crev_sqlite_rebuild(crev_ctx *c, const char *table, const crev_rebuild *rb);
  * -1 when the table is unknown to the shadow. */
 int crev_sqlite_column_constrained(crev_ctx *c, const char *table, const char *column);
 
+/* ---- The compiler (load.c) ---------------------------------------------------- */
+
+/* The compiler command: $CC split at white space, or "cc"; heap words
+ * (crev_free_words frees them). */
+void crev_compiler_words(mg_vec *out);
+void crev_free_words(mg_vec *v);
+/* The program to execve: word itself when it has a '/', else found on PATH
+ * (heap), or NULL. */
+char *crev_find_program(const char *word);
+/* Runs argv (fork + execve, no shell) in cwd (NULL: the current folder),
+ * stdout and stderr captured into out; *status = exit status. -1 with errno
+ * when the process cannot be started. */
+int crev_run_program(const char *prog, char *const *argv, const char *cwd, mg_buf *out, int *status);
+/* "FILE: no C compiler found (...)" for the run path (no bundle). */
+int crev_no_compiler(const char *path, mg_error *err);
+
+/* ---- Bundles (bundle.c) ------------------------------------------------------ */
+
+/*
+ * The table a bundle exports as `migrate_bundle`. bundle.c generates its C
+ * definition (bundle_table_decl) next to the entries; the two must agree,
+ * and CREV_BUNDLE_FORMAT is bumped with any change.
+ */
+#define CREV_BUNDLE_MAGIC 0x6d676276u /* "mgbv" */
+#define CREV_BUNDLE_FORMAT 1
+
+typedef struct crev_bundle_entry {
+	const char *revision;
+	const char *file;         /* base name of the source, for messages */
+	const char *content_hash; /* git blob id of the source */
+	const migrate_revision_info *info; /* NULL: no MIGRATE_REVISION(...) */
+	int (*upgrade)(migrate_op *);      /* NULL when not defined */
+	int (*downgrade)(migrate_op *);
+} crev_bundle_entry;
+
+typedef struct crev_bundle_table {
+	unsigned magic;
+	int format;
+	int api_version;
+	size_t count;
+	const crev_bundle_entry *entries;
+} crev_bundle_table;
+
+/* dlopens bundle and finds rev in it, its file unchanged since compiled:
+ * *handle (dlclose it) and *entry. MG_EINPUT when the bundle cannot be
+ * loaded or is not one, rev is missing or its file differs. */
+int crev_bundle_find(const char *bundle, const mg_revision *rev, void **handle,
+		     const crev_bundle_entry **entry, mg_error *err);
+
 #endif

@@ -41,8 +41,7 @@ const char *mg_crev_include_dir(void)
 #endif
 }
 
-/* The compiler command: $CC split at white space, or cc. heap words. */
-static void compiler_words(mg_vec *out)
+void crev_compiler_words(mg_vec *out)
 {
 	const char *cc = getenv("CC");
 	const char *p;
@@ -60,7 +59,7 @@ static void compiler_words(mg_vec *out)
 	}
 }
 
-static void free_words(mg_vec *v)
+void crev_free_words(mg_vec *v)
 {
 	for (size_t i = 0; i < v->len; i++)
 		free(v->items[i]);
@@ -98,14 +97,14 @@ int mg_crev_hash_file(const char *path, char hash[33], mg_error *err)
 	hash_add(&h, "migrate-crev", 13);
 	hash_add(&h, api, strlen(api) + 1);
 	hash_add(&h, header.ptr, header.len + 1);
-	compiler_words(&cc);
+	crev_compiler_words(&cc);
 	for (size_t i = 0; i < cc.len; i++)
 		hash_add(&h, cc.items[i], strlen(cc.items[i]) + 1);
 	for (size_t i = 0; compile_flags[i]; i++)
 		hash_add(&h, compile_flags[i], strlen(compile_flags[i]) + 1);
 	hash_add(&h, file.ptr, file.len);
 	snprintf(hash, 33, "%016llx%016llx", h.a, h.b);
-	free_words(&cc);
+	crev_free_words(&cc);
 	mg_buf_release(&file);
 	mg_buf_release(&header);
 	mg_buf_release(&incpath);
@@ -129,8 +128,7 @@ static int mkdirs(const char *path)
 	return rc;
 }
 
-/* The program to execve: word as it is when it has a '/', else found on PATH. */
-static char *find_program(const char *word)
+char *crev_find_program(const char *word)
 {
 	const char *path = getenv("PATH");
 	if (strchr(word, '/'))
@@ -152,8 +150,7 @@ static char *find_program(const char *word)
 	return NULL;
 }
 
-/* Runs argv, its stdout and stderr captured into out; *status = exit status. */
-static int run_program(const char *prog, char *const *argv, mg_buf *out, int *status)
+int crev_run_program(const char *prog, char *const *argv, const char *cwd, mg_buf *out, int *status)
 {
 	int fds[2], ws;
 	pid_t pid;
@@ -176,6 +173,8 @@ static int run_program(const char *prog, char *const *argv, mg_buf *out, int *st
 		dup2(fds[1], 2);
 		close(fds[0]);
 		close(fds[1]);
+		if (cwd && chdir(cwd) != 0)
+			_exit(126);
 		execve(prog, argv, environ);
 		_exit(127);
 	}
@@ -194,6 +193,16 @@ static int run_program(const char *prog, char *const *argv, mg_buf *out, int *st
 			return -1;
 	*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + (WIFSIGNALED(ws) ? WTERMSIG(ws) : 0);
 	return 0;
+}
+
+int crev_no_compiler(const char *path, mg_error *err)
+{
+	const char *cc = getenv("CC");
+	if (cc && *cc)
+		return mg_error_set(err, MG_EIO, "%s: no C compiler found (CC is '%s', which is not on PATH), and no bundle "
+				    "is configured: run 'migrate compile' on a build host", path, cc);
+	return mg_error_set(err, MG_EIO, "%s: no C compiler found (set CC or install cc), and no bundle is configured: "
+			    "run 'migrate compile' on a build host", path);
 }
 
 static const char *default_cache_dir(char *buf, size_t size)
@@ -228,15 +237,14 @@ int mg_crev_compile(const char *path, const char *cache_dir, char **so_path, cha
 		*so_path = mg_buf_detach(&so);
 		return MG_OK;
 	}
+	crev_compiler_words(&argv);
+	if (!argv.len || !(prog = crev_find_program(argv.items[0]))) {
+		rc = crev_no_compiler(path, err);
+		goto out;
+	}
 	if (mkdirs(cache_dir) != 0) {
 		rc = mg_error_set(err, MG_EIO, "%s: cannot create the cache folder '%s': %s", path, cache_dir,
 				  strerror(errno));
-		goto out;
-	}
-	compiler_words(&argv);
-	if (!argv.len || !(prog = find_program(argv.items[0]))) {
-		rc = mg_error_set(err, MG_EIO, "%s: no C compiler '%s' found (set CC, or load a bundle made by "
-				  "'migrate compile')", path, argv.len ? (char *)argv.items[0] : "");
 		goto out;
 	}
 	mg_buf_printf(&tmp, "%s/%s.so.tmp%ld", cache_dir, hash, (long)getpid());
@@ -248,7 +256,7 @@ int mg_crev_compile(const char *path, const char *cache_dir, char **so_path, cha
 	mg_vec_push(&argv, mg_xstrdup(tmp.ptr));
 	mg_vec_push(&argv, mg_xstrdup(path));
 	mg_vec_push(&argv, NULL);
-	if (run_program(prog, (char *const *)argv.items, &out, &status) != 0) {
+	if (crev_run_program(prog, (char *const *)argv.items, NULL, &out, &status) != 0) {
 		rc = mg_error_set(err, MG_EIO, "%s: cannot run the C compiler '%s': %s", path, prog, strerror(errno));
 		goto out;
 	}
@@ -280,51 +288,80 @@ out:
 	return rc;
 }
 
+/* The compiled revision's header and function: from the bundle when one is
+ * given, else compiled (or found in the cache) and loaded. *handle: dlclose. */
+static int load_revision(const mg_crev_run *run, const mg_revision *rev, int upgrade, void **handle,
+			 int (**fn)(migrate_op *), mg_error *err)
+{
+	const char *fname = upgrade ? "upgrade" : "downgrade";
+	const migrate_revision_info *info;
+	char hash[33];
+	char *so = NULL;
+	void *h;
+	int rc;
+
+	*handle = NULL;
+	if (run->bundle) {
+		const crev_bundle_entry *e;
+		if ((rc = crev_bundle_find(run->bundle, rev, &h, &e, err)) != MG_OK)
+			return rc;
+		info = e->info;
+		*fn = upgrade ? e->upgrade : e->downgrade;
+	} else {
+		if ((rc = mg_crev_compile(rev->path, run->cache_dir, &so, hash, err)) != MG_OK)
+			return rc;
+		h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+		free(so);
+		if (!h)
+			return mg_error_set(err, MG_EIO, "%s: cannot load the compiled revision: %s", rev->path, dlerror());
+		info = dlsym(h, "migrate_revision");
+		*(void **)fn = dlsym(h, fname);
+	}
+	if (!info || info->api_version < 1 || info->api_version > MIGRATE_API_VERSION)
+		rc = mg_error_set(err, MG_EINPUT, "%s: %s", rev->path,
+				  info ? "built against a newer <migrate/revision.h> than this migrate"
+				       : "no MIGRATE_REVISION(...) in the compiled revision");
+	else if (!info->revision || strcmp(info->revision, rev->id) != 0)
+		rc = mg_error_set(err, MG_EINPUT, "%s: the compiled revision is '%s', not '%s'", rev->path,
+				  info->revision ? info->revision : "", rev->id);
+	else if (!*fn)
+		rc = mg_error_set(err, MG_EINPUT, "%s: defines no %s() function", rev->path, fname);
+	if (rc != MG_OK) {
+		dlclose(h);
+		return rc;
+	}
+	*handle = h;
+	return MG_OK;
+}
+
+int mg_crev_prepare(const mg_crev_run *run, const mg_revision *const *revs, size_t n, int upgrade, mg_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		int (*fn)(migrate_op *) = NULL;
+		void *h = NULL;
+		int rc;
+
+		if (revs[i]->kind != MG_REV_C)
+			continue;
+		if ((rc = load_revision(run, revs[i], upgrade, &h, &fn, err)) != MG_OK)
+			return rc;
+		dlclose(h);
+	}
+	return MG_OK;
+}
+
 int mg_crev_statements(const mg_crev_run *run, const mg_revision *rev, int upgrade, mg_buf *script,
 		       mg_stmt_list *stmts, unsigned *flags, mg_error *err)
 {
 	const char *fname = upgrade ? "upgrade" : "downgrade";
-	char hash[33];
-	char *so = NULL;
 	void *h = NULL;
-	int (*fn)(migrate_op *);
-	const migrate_revision_info *info;
+	int (*fn)(migrate_op *) = NULL;
 	crev_ctx c;
 	int rc, ret;
 
 	*flags = 0;
-	if (run->bundle)
-		return mg_error_set(err, MG_ENOTBUILT, "%s: loading C revisions from a bundle is not available yet",
-				    rev->path);
-	if ((rc = mg_crev_compile(rev->path, run->cache_dir, &so, hash, err)) != MG_OK)
+	if ((rc = load_revision(run, rev, upgrade, &h, &fn, err)) != MG_OK)
 		return rc;
-	h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		rc = mg_error_set(err, MG_EIO, "%s: cannot load the compiled revision: %s", rev->path, dlerror());
-		free(so);
-		return rc;
-	}
-	free(so);
-	info = dlsym(h, "migrate_revision");
-	if (!info || info->api_version < 1 || info->api_version > MIGRATE_API_VERSION) {
-		rc = mg_error_set(err, MG_EINPUT, "%s: %s", rev->path,
-				  info ? "built against a newer <migrate/revision.h> than this migrate"
-				       : "no MIGRATE_REVISION(...) in the compiled revision");
-		dlclose(h);
-		return rc;
-	}
-	if (!info->revision || strcmp(info->revision, rev->id) != 0) {
-		rc = mg_error_set(err, MG_EINPUT, "%s: the compiled revision is '%s', not '%s'", rev->path,
-				  info->revision ? info->revision : "", rev->id);
-		dlclose(h);
-		return rc;
-	}
-	*(void **)&fn = dlsym(h, fname);
-	if (!fn) {
-		rc = mg_error_set(err, MG_EINPUT, "%s: defines no %s() function", rev->path, fname);
-		dlclose(h);
-		return rc;
-	}
 
 	crev_ctx_init(&c, run, rev->path, err);
 	if ((rc = crev_shadow_open(&c, fname)) == MG_OK) {

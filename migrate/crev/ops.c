@@ -595,10 +595,12 @@ static int alter_mysql(crev_ctx *c, const char *table, const char *column, const
 		/* Only the default: ALTER COLUMN needs no existing definition. */
 		mg_buf_puts(&b, "ALTER COLUMN ");
 		ident(c, &b, column);
-		if (a->drop_default)
+		if (a->drop_default) {
 			mg_buf_puts(&b, " DROP DEFAULT");
-		else
+		} else {
+			mg_buf_puts(&b, " SET");
 			put_default(c, &b, a->server_default);
+		}
 		crev_emit(c, b.ptr, 1);
 		mg_buf_release(&b);
 		return 0;

@@ -652,6 +652,12 @@ static int run_plan(mg_db *db, const mg_graph *g, const char *target, int upgrad
 		     : mg_graph_plan_downgrade(g, &c.heads, target, &plan, err);
 	if (rc != MG_OK || (rc = check_widths(&c, &plan)) != MG_OK)
 		goto out;
+	{
+		/* Every C revision of the plan loads (bundle, compiler) before any runs. */
+		mg_crev_run r = { NULL, c.d, NULL, NULL, NULL, 0, o->cache_dir, o->crev_bundle };
+		if ((rc = mg_crev_prepare(&r, plan.items, plan.len, upgrade, err)) != MG_OK)
+			goto out;
+	}
 	if (o->transaction_all && plan.len) {
 		for (size_t i = 0; i < plan.len; i++)
 			if (!plan.items[i]->transactional || !c.transactional_ddl) {

@@ -39,6 +39,7 @@ typedef struct mg_config {
 	const char *default_db;
 	const char *dev_url;
 	const char *cache_dir;         /* for compiled C revisions; NULL if neither XDG_CACHE_HOME nor HOME is set */
+	const char *bundle;            /* C revisions from this `migrate compile` bundle instead of compiling; NULL = compile */
 	mg_db_config *dbs;
 	size_t ndbs;
 	/* -x key=value pairs, in command-line order (db= included). */
