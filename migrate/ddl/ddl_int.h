@@ -67,6 +67,11 @@ typedef struct mg_ddl_dialect {
 	void (*table_comment)(mg_ddl *r, const mg_table *t, const char *comment);
 } mg_ddl_dialect;
 
+/* The other object kinds (ddl/render_objects.c): op or, up false, its
+ * inverse. */
+typedef struct mg_diff_op mg_diff_op;
+void mg_ddl_object(mg_ddl *r, const mg_diff_op *op, bool up);
+
 extern const mg_ddl_dialect mg_ddl_pg;
 extern const mg_ddl_dialect mg_ddl_mysql;
 /* SQLite: only what ALTER TABLE can do; the rest is a rebuild. Its

@@ -186,6 +186,7 @@ static void render_op(const mg_ddl_dialect *v, mg_ddl *r, const mg_diff_op *op, 
 		v->table_comment(r, t, up ? op->new_table->comment : op->old_table->comment);
 		break;
 	default:
+		mg_ddl_object(r, op, up);
 		break;
 	}
 }
@@ -205,6 +206,8 @@ static bool sqlite_direct(const mg_diff *d, const mg_diff_op *op)
 	const mg_column *c;
 	const mg_table *t;
 
+	if (op->kind >= MG_DIFF_CREATE_VIEW)
+		return true; /* views and triggers: ddl/render_objects.c */
 	switch (op->kind) {
 	case MG_DIFF_CREATE_TABLE:
 	case MG_DIFF_DROP_TABLE:

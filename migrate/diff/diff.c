@@ -16,6 +16,8 @@
 #include "util/vec.h"
 
 enum {
+	PH_OBJ_DROP, /* PH_OBJ_*: the other object kinds, diff/compare_objects.c */
+	PH_OBJ_TYPES,
 	PH_DROP_FK,
 	PH_DROP_CONSTRAINT,
 	PH_DROP_TABLE,
@@ -24,6 +26,8 @@ enum {
 	PH_ADD_CONSTRAINT,
 	PH_COMMENT,
 	PH_ADD_FK,
+	PH_OBJ_DROP_TYPES,
+	PH_OBJ_CREATE,
 	PH_COUNT
 };
 
@@ -744,6 +748,13 @@ int mg_diff_catalogs(const mg_catalog *current, const mg_catalog *target,
 	}
 	sort_created_or_dropped(&b, &dropped, false);
 	sort_created_or_dropped(&b, &created, true);
+	{
+		mg_vec *slots[MG_DIFF_SLOT_COUNT] = { &b.phase[PH_OBJ_DROP], &b.phase[PH_OBJ_TYPES],
+						      &b.phase[PH_OBJ_DROP_TYPES],
+						      &b.phase[PH_OBJ_CREATE] };
+		mg_diff_compare_objects(d, current, target, opts, &b.phase[PH_DROP_FK],
+					PH_ADD_FK - PH_DROP_FK + 1, slots);
+	}
 
 	for (int p = 0; p < PH_COUNT; p++)
 		total += b.phase[p].len;

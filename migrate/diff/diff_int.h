@@ -31,4 +31,23 @@ bool mg_diff_fk_is_split(const mg_diff *d, const mg_foreign_key *fk);
 /* Case-sensitive equality where NULL equals only NULL. */
 bool mg_diff_streq(const char *a, const char *b);
 
+/* The slots the other object kinds go to, around the table phases (see
+ * the order contract in diff.h). */
+enum {
+	MG_DIFF_SLOT_DROP_DEPENDANTS, /* triggers, views, events, functions */
+	MG_DIFF_SLOT_CREATE_TYPES,    /* extensions, enums, domains, sequences */
+	MG_DIFF_SLOT_DROP_TYPES,      /* sequences, domains, enums, extensions */
+	MG_DIFF_SLOT_CREATE_DEPENDANTS, /* functions, views, triggers, events */
+	MG_DIFF_SLOT_COUNT
+};
+
+/* Compares the kinds other than tables (diff/compare_objects.c), appending
+ * mg_diff_op * (in d's arena) to slots[]. table_ops: the ntable_ops vectors
+ * of table operations already built, to find the views and triggers over
+ * tables that change. */
+struct mg_vec;
+void mg_diff_compare_objects(mg_diff *d, const mg_catalog *cur, const mg_catalog *tgt,
+			     const mg_diff_options *opts, struct mg_vec *table_ops,
+			     size_t ntable_ops, struct mg_vec *slots[MG_DIFF_SLOT_COUNT]);
+
 #endif

@@ -27,6 +27,29 @@ static const char *const kind_names[MG_DIFF_KIND_COUNT] = {
 	[MG_DIFF_ADD_FOREIGN_KEY] = "add_foreign_key",
 	[MG_DIFF_DROP_FOREIGN_KEY] = "drop_foreign_key",
 	[MG_DIFF_TABLE_COMMENT] = "table_comment",
+	[MG_DIFF_CREATE_VIEW] = "create_view",
+	[MG_DIFF_DROP_VIEW] = "drop_view",
+	[MG_DIFF_REPLACE_VIEW] = "replace_view",
+	[MG_DIFF_CREATE_SEQUENCE] = "create_sequence",
+	[MG_DIFF_DROP_SEQUENCE] = "drop_sequence",
+	[MG_DIFF_ALTER_SEQUENCE] = "alter_sequence",
+	[MG_DIFF_CREATE_ENUM] = "create_enum",
+	[MG_DIFF_DROP_ENUM] = "drop_enum",
+	[MG_DIFF_ADD_ENUM_VALUES] = "add_enum_values",
+	[MG_DIFF_REBUILD_ENUM] = "rebuild_enum",
+	[MG_DIFF_CREATE_DOMAIN] = "create_domain",
+	[MG_DIFF_DROP_DOMAIN] = "drop_domain",
+	[MG_DIFF_ALTER_DOMAIN] = "alter_domain",
+	[MG_DIFF_CREATE_FUNCTION] = "create_function",
+	[MG_DIFF_DROP_FUNCTION] = "drop_function",
+	[MG_DIFF_REPLACE_FUNCTION] = "replace_function",
+	[MG_DIFF_CREATE_TRIGGER] = "create_trigger",
+	[MG_DIFF_DROP_TRIGGER] = "drop_trigger",
+	[MG_DIFF_CREATE_EXTENSION] = "create_extension",
+	[MG_DIFF_DROP_EXTENSION] = "drop_extension",
+	[MG_DIFF_ALTER_EXTENSION] = "alter_extension",
+	[MG_DIFF_CREATE_EVENT] = "create_event",
+	[MG_DIFF_DROP_EVENT] = "drop_event",
 };
 
 const char *mg_diff_kind_name(mg_diff_kind k)
@@ -247,12 +270,36 @@ void mg_diff_op_describe(const mg_diff_op *op, mg_buf *out)
 		[MG_DIFF_ADD_FOREIGN_KEY] = { '+', "foreign key" },
 		[MG_DIFF_DROP_FOREIGN_KEY] = { '-', "foreign key" },
 		[MG_DIFF_TABLE_COMMENT] = { '~', "comment on table" },
+		[MG_DIFF_CREATE_VIEW] = { '+', "view" },
+		[MG_DIFF_DROP_VIEW] = { '-', "view" },
+		[MG_DIFF_REPLACE_VIEW] = { '~', "view" },
+		[MG_DIFF_CREATE_SEQUENCE] = { '+', "sequence" },
+		[MG_DIFF_DROP_SEQUENCE] = { '-', "sequence" },
+		[MG_DIFF_ALTER_SEQUENCE] = { '~', "sequence" },
+		[MG_DIFF_CREATE_ENUM] = { '+', "enum" },
+		[MG_DIFF_DROP_ENUM] = { '-', "enum" },
+		[MG_DIFF_ADD_ENUM_VALUES] = { '~', "enum" },
+		[MG_DIFF_REBUILD_ENUM] = { '~', "enum" },
+		[MG_DIFF_CREATE_DOMAIN] = { '+', "domain" },
+		[MG_DIFF_DROP_DOMAIN] = { '-', "domain" },
+		[MG_DIFF_ALTER_DOMAIN] = { '~', "domain" },
+		[MG_DIFF_CREATE_FUNCTION] = { '+', "function" },
+		[MG_DIFF_DROP_FUNCTION] = { '-', "function" },
+		[MG_DIFF_REPLACE_FUNCTION] = { '~', "function" },
+		[MG_DIFF_CREATE_TRIGGER] = { '+', "trigger" },
+		[MG_DIFF_DROP_TRIGGER] = { '-', "trigger" },
+		[MG_DIFF_CREATE_EXTENSION] = { '+', "extension" },
+		[MG_DIFF_DROP_EXTENSION] = { '-', "extension" },
+		[MG_DIFF_ALTER_EXTENSION] = { '~', "extension" },
+		[MG_DIFF_CREATE_EVENT] = { '+', "event" },
+		[MG_DIFF_DROP_EVENT] = { '-', "event" },
 	};
 	size_t mark;
 
 	mg_buf_printf(out, "%c %s ", forms[op->kind].sign, forms[op->kind].noun);
 	mg_diff_op_object(op, out);
-	if (op->kind == MG_DIFF_CREATE_TABLE || op->kind == MG_DIFF_DROP_TABLE)
+	if (op->kind == MG_DIFF_CREATE_TABLE || op->kind == MG_DIFF_DROP_TABLE ||
+	    op->kind >= MG_DIFF_CREATE_VIEW)
 		return;
 	mg_buf_puts(out, ": ");
 	mark = out->len;

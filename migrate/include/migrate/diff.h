@@ -24,6 +24,14 @@
  *   6. add primary keys, uniques, checks, indexes;
  *   7. table comments;
  *   8. add foreign keys.
+ * The other object kinds wrap around these (diff/compare_objects.c):
+ * before 1, drop the triggers, views, events and functions that are removed
+ * or recreated (and views over tables that change, triggers whose function
+ * is recreated), then create extensions, enums, domains, sequences (and
+ * alter them; enum value changes here, before the columns); after 8, drop
+ * sequences, domains, enums, extensions, then create functions, views (a
+ * view after the views it reads), triggers, events. A function a column
+ * default or check uses is created with the types and dropped with them.
  * Within a phase, by table name then object name. The downgrade runs every
  * operation's inverse in exactly the reverse order, which is again a valid
  * order (drops of dependants before what they depend on).
@@ -56,6 +64,30 @@ typedef enum mg_diff_kind {
 	MG_DIFF_ADD_FOREIGN_KEY,
 	MG_DIFF_DROP_FOREIGN_KEY,
 	MG_DIFF_TABLE_COMMENT,
+	/* The other object kinds (diff/compare_objects.c, ddl/render_objects.c). */
+	MG_DIFF_CREATE_VIEW,
+	MG_DIFF_DROP_VIEW,
+	MG_DIFF_REPLACE_VIEW,
+	MG_DIFF_CREATE_SEQUENCE,
+	MG_DIFF_DROP_SEQUENCE,
+	MG_DIFF_ALTER_SEQUENCE,
+	MG_DIFF_CREATE_ENUM,
+	MG_DIFF_DROP_ENUM,
+	MG_DIFF_ADD_ENUM_VALUES,
+	MG_DIFF_REBUILD_ENUM,
+	MG_DIFF_CREATE_DOMAIN,
+	MG_DIFF_DROP_DOMAIN,
+	MG_DIFF_ALTER_DOMAIN,
+	MG_DIFF_CREATE_FUNCTION,
+	MG_DIFF_DROP_FUNCTION,
+	MG_DIFF_REPLACE_FUNCTION,
+	MG_DIFF_CREATE_TRIGGER,
+	MG_DIFF_DROP_TRIGGER,
+	MG_DIFF_CREATE_EXTENSION,
+	MG_DIFF_DROP_EXTENSION,
+	MG_DIFF_ALTER_EXTENSION,
+	MG_DIFF_CREATE_EVENT,
+	MG_DIFF_DROP_EVENT,
 	MG_DIFF_KIND_COUNT
 } mg_diff_kind;
 
@@ -103,6 +135,21 @@ typedef struct mg_diff_op {
 	 * column", "narrows the type"); NULL when not destructive. */
 	bool destructive;
 	const char *reason;
+	/*
+	 * The other object kinds: old_object from current, new_object from
+	 * target (NULL on the side where it does not exist), of the type the
+	 * kind names: mg_view, mg_sequence, mg_enum, mg_domain, mg_function,
+	 * mg_trigger, mg_extension, mg_event. `table` then holds the object's
+	 * display name ("v", "add(integer)", "t.trigger_name"). For
+	 * ALTER_SEQUENCE, changes is 1 (parameters, comment) or 2 (OWNED BY).
+	 * The catalogs are there for the enum rebuild (the columns of the type).
+	 */
+	const void *old_object, *new_object;
+	const mg_catalog *old_catalog, *new_catalog;
+	/* The statement cannot run inside a transaction block on every
+	 * supported server (PG ALTER TYPE ... ADD VALUE before 12): a revision
+	 * holding it should say `-- migrate:transactional false`. */
+	bool non_transactional;
 } mg_diff_op;
 
 /* A rename hint (`-- migrate:renamed-from`): reserved, not used yet. */
@@ -138,6 +185,8 @@ size_t mg_diff_count(const mg_diff *d);
 const mg_diff_op *mg_diff_op_at(const mg_diff *d, size_t i);
 /* Number of destructive operations. */
 size_t mg_diff_destructive_count(const mg_diff *d);
+/* True when some operation is non_transactional. */
+bool mg_diff_non_transactional(const mg_diff *d);
 mg_dialect mg_diff_dialect(const mg_diff *d);
 
 /* "create_table", "drop_column", "alter_column", ... (JSON `kind`). */

@@ -1,0 +1,725 @@
+/*
+ * The diff of the object kinds other than tables: extensions, enums,
+ * domains, sequences, functions, views, triggers, events. Each kind is
+ * merged by name over the two sorted arrays; its operations go to the slots
+ * around the table phases (diff_int.h), so that what reads a table or uses a
+ * type is dropped before it changes and created again after.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "diff/diff_int.h"
+#include "util/buf.h"
+#include "util/map.h"
+#include "util/vec.h"
+
+/* Local lists, appended to the slots in a fixed order at the end. */
+enum {
+	L_DROP_TRIGGER,
+	L_DROP_VIEW,
+	L_DROP_EVENT,
+	L_DROP_FUNCTION,
+	L_OWNER_OFF,      /* OWNED BY of dropped sequences, before their table goes */
+	L_CREATE_EXT,
+	L_CREATE_ENUM,
+	L_CREATE_DOMAIN,
+	L_CREATE_SEQUENCE,
+	L_CREATE_FUNCTION_EARLY,
+	L_DROP_FUNCTION_LATE,
+	L_DROP_SEQUENCE,
+	L_DROP_DOMAIN,
+	L_DROP_ENUM,
+	L_DROP_EXT,
+	L_CREATE_FUNCTION,
+	L_CREATE_VIEW,
+	L_CREATE_TRIGGER,
+	L_CREATE_EVENT,
+	L_OWNER_ON,       /* OWNED BY of created sequences, after their table */
+	L_COUNT
+};
+
+static const int list_slot[L_COUNT] = {
+	[L_DROP_TRIGGER] = MG_DIFF_SLOT_DROP_DEPENDANTS,
+	[L_DROP_VIEW] = MG_DIFF_SLOT_DROP_DEPENDANTS,
+	[L_DROP_EVENT] = MG_DIFF_SLOT_DROP_DEPENDANTS,
+	[L_DROP_FUNCTION] = MG_DIFF_SLOT_DROP_DEPENDANTS,
+	[L_OWNER_OFF] = MG_DIFF_SLOT_DROP_DEPENDANTS,
+	[L_CREATE_EXT] = MG_DIFF_SLOT_CREATE_TYPES,
+	[L_CREATE_ENUM] = MG_DIFF_SLOT_CREATE_TYPES,
+	[L_CREATE_DOMAIN] = MG_DIFF_SLOT_CREATE_TYPES,
+	[L_CREATE_SEQUENCE] = MG_DIFF_SLOT_CREATE_TYPES,
+	[L_CREATE_FUNCTION_EARLY] = MG_DIFF_SLOT_CREATE_TYPES,
+	[L_DROP_FUNCTION_LATE] = MG_DIFF_SLOT_DROP_TYPES,
+	[L_DROP_SEQUENCE] = MG_DIFF_SLOT_DROP_TYPES,
+	[L_DROP_DOMAIN] = MG_DIFF_SLOT_DROP_TYPES,
+	[L_DROP_ENUM] = MG_DIFF_SLOT_DROP_TYPES,
+	[L_DROP_EXT] = MG_DIFF_SLOT_DROP_TYPES,
+	[L_CREATE_FUNCTION] = MG_DIFF_SLOT_CREATE_DEPENDANTS,
+	[L_CREATE_VIEW] = MG_DIFF_SLOT_CREATE_DEPENDANTS,
+	[L_CREATE_TRIGGER] = MG_DIFF_SLOT_CREATE_DEPENDANTS,
+	[L_CREATE_EVENT] = MG_DIFF_SLOT_CREATE_DEPENDANTS,
+	[L_OWNER_ON] = MG_DIFF_SLOT_CREATE_DEPENDANTS,
+};
+
+typedef struct ctx {
+	mg_diff *d;
+	const mg_catalog *cur, *tgt;
+	mg_vec list[L_COUNT];
+	mg_map changed;      /* tables (of the current side) whose columns change */
+	mg_map recreated;    /* functions and views dropped and created again, by name */
+	mg_map ignore;
+} ctx;
+
+static mg_diff_op *emit(ctx *x, int list, mg_diff_kind kind, const char *label, const void *o,
+			const void *n)
+{
+	mg_diff_op *op = mg_arena_alloc(&x->d->arena, sizeof(*op));
+
+	op->kind = kind;
+	op->table = label;
+	op->old_object = o;
+	op->new_object = n;
+	op->old_catalog = x->cur;
+	op->new_catalog = x->tgt;
+	mg_vec_push(&x->list[list], op);
+	return op;
+}
+
+static bool ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '$' || (unsigned char)c >= 0x80;
+}
+
+/* Whether text names `name` as a whole word (quoted or not); a mention in a
+ * string literal counts too, which errs on the safe side. */
+static bool mentions(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!text || !n)
+		return false;
+	for (const char *p = text; (p = strstr(p, name)); p++) {
+		if ((p == text || !ident_char(p[-1])) && !ident_char(p[n]))
+			return true;
+	}
+	return false;
+}
+
+static bool lists_equal(const char **a, size_t na, const char **b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++) {
+		if (!mg_diff_streq(a[i], b[i]))
+			return false;
+	}
+	return true;
+}
+
+/* ---- extensions ---- */
+
+static void compare_extensions(ctx *x)
+{
+	const mg_catalog *c = x->cur, *t = x->tgt;
+
+	for (size_t i = 0, j = 0; i < c->nextensions || j < t->nextensions;) {
+		const mg_extension *o = i < c->nextensions ? c->extensions[i] : NULL;
+		const mg_extension *n = j < t->nextensions ? t->extensions[j] : NULL;
+		int cmp = !o ? 1 : !n ? -1 : strcmp(o->name, n->name);
+		if (cmp < 0) {
+			emit(x, L_DROP_EXT, MG_DIFF_DROP_EXTENSION, o->name, o, NULL);
+			i++;
+		} else if (cmp > 0) {
+			emit(x, L_CREATE_EXT, MG_DIFF_CREATE_EXTENSION, n->name, NULL, n);
+			j++;
+		} else {
+			if (!mg_diff_streq(o->version, n->version) || !mg_diff_streq(o->comment, n->comment))
+				emit(x, L_CREATE_EXT, MG_DIFF_ALTER_EXTENSION, n->name, o, n);
+			i++, j++;
+		}
+	}
+}
+
+/* ---- enums ---- */
+
+static bool has_label(const mg_enum *e, const char *label)
+{
+	for (size_t i = 0; i < e->nlabels; i++) {
+		if (!strcmp(e->labels[i], label))
+			return true;
+	}
+	return false;
+}
+
+/* Old labels appear in new in the same order (values were only added). */
+static bool only_added(const mg_enum *o, const mg_enum *n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n->nlabels && k < o->nlabels; i++) {
+		if (!strcmp(n->labels[i], o->labels[k]))
+			k++;
+	}
+	return k == o->nlabels;
+}
+
+/* The column's type is the enum (or an array of it). */
+static bool column_of_type(const mg_column *col, const char *type)
+{
+	size_t n = strlen(type);
+	return !strncmp(col->type, type, n) && (!col->type[n] || !strcmp(col->type + n, "[]"));
+}
+
+static void mark_tables_using(ctx *x, const char *type)
+{
+	for (size_t i = 0; i < x->cur->ntables; i++) {
+		const mg_table *t = x->cur->tables[i];
+		for (size_t k = 0; k < t->ncolumns; k++) {
+			if (column_of_type(t->columns[k], type)) {
+				mg_map_put(&x->changed, t->name, (void *)t);
+				break;
+			}
+		}
+	}
+}
+
+static void compare_enums(ctx *x)
+{
+	const mg_catalog *c = x->cur, *t = x->tgt;
+
+	for (size_t i = 0, j = 0; i < c->nenums || j < t->nenums;) {
+		const mg_enum *o = i < c->nenums ? c->enums[i] : NULL;
+		const mg_enum *n = j < t->nenums ? t->enums[j] : NULL;
+		int cmp = !o ? 1 : !n ? -1 : strcmp(o->name, n->name);
+		if (cmp < 0) {
+			emit(x, L_DROP_ENUM, MG_DIFF_DROP_ENUM, o->name, o, NULL);
+			i++;
+			continue;
+		}
+		if (cmp > 0) {
+			emit(x, L_CREATE_ENUM, MG_DIFF_CREATE_ENUM, n->name, NULL, n);
+			j++;
+			continue;
+		}
+		i++, j++;
+		if (lists_equal(o->labels, o->nlabels, n->labels, n->nlabels)) {
+			if (!mg_diff_streq(o->comment, n->comment))
+				emit(x, L_CREATE_ENUM, MG_DIFF_ADD_ENUM_VALUES, n->name, o, n);
+		} else if (only_added(o, n)) {
+			mg_diff_op *op = emit(x, L_CREATE_ENUM, MG_DIFF_ADD_ENUM_VALUES, n->name, o, n);
+			op->non_transactional = true;
+			/* The downgrade rebuilds the type: its columns change. */
+			mark_tables_using(x, o->name);
+		} else {
+			mg_diff_op *op = emit(x, L_CREATE_ENUM, MG_DIFF_REBUILD_ENUM, n->name, o, n);
+			for (size_t k = 0; k < o->nlabels; k++) {
+				if (!has_label(n, o->labels[k])) {
+					op->destructive = true;
+					op->reason = "removes enum values";
+					break;
+				}
+			}
+			mark_tables_using(x, o->name);
+		}
+	}
+}
+
+/* ---- domains ---- */
+
+static void compare_domains(ctx *x)
+{
+	const mg_catalog *c = x->cur, *t = x->tgt;
+
+	for (size_t i = 0, j = 0; i < c->ndomains || j < t->ndomains;) {
+		const mg_domain *o = i < c->ndomains ? c->domains[i] : NULL;
+		const mg_domain *n = j < t->ndomains ? t->domains[j] : NULL;
+		int cmp = !o ? 1 : !n ? -1 : strcmp(o->name, n->name);
+		if (cmp < 0) {
+			emit(x, L_DROP_DOMAIN, MG_DIFF_DROP_DOMAIN, o->name, o, NULL);
+			i++;
+			continue;
+		}
+		if (cmp > 0) {
+			emit(x, L_CREATE_DOMAIN, MG_DIFF_CREATE_DOMAIN, n->name, NULL, n);
+			j++;
+			continue;
+		}
+		i++, j++;
+		if (!mg_diff_streq(o->type, n->type) || !mg_diff_streq(o->collation, n->collation)) {
+			/* No ALTER for these: drop and create (fails while a column uses it). */
+			mg_diff_op *op = emit(x, L_CREATE_DOMAIN, MG_DIFF_DROP_DOMAIN, o->name, o, NULL);
+			op->destructive = true;
+			op->reason = "recreates the domain";
+			emit(x, L_CREATE_DOMAIN, MG_DIFF_CREATE_DOMAIN, n->name, NULL, n);
+			continue;
+		}
+		bool same = o->not_null == n->not_null && mg_diff_streq(o->default_expr, n->default_expr) &&
+			    mg_diff_streq(o->comment, n->comment) && o->nchecks == n->nchecks;
+		for (size_t k = 0; same && k < o->nchecks; k++)
+			same = mg_diff_streq(o->checks[k]->name, n->checks[k]->name) &&
+			       mg_diff_streq(o->checks[k]->expr, n->checks[k]->expr);
+		if (!same)
+			emit(x, L_CREATE_DOMAIN, MG_DIFF_ALTER_DOMAIN, n->name, o, n);
+	}
+}
+
+/* ---- sequences ---- */
+
+static bool sequence_params_equal(const mg_sequence *a, const mg_sequence *b)
+{
+	return mg_diff_streq(a->type, b->type) && a->start == b->start &&
+	       a->increment == b->increment && a->min == b->min && a->max == b->max &&
+	       a->cache == b->cache && a->cycle == b->cycle && mg_diff_streq(a->comment, b->comment);
+}
+
+static void compare_sequences(ctx *x)
+{
+	const mg_catalog *c = x->cur, *t = x->tgt;
+
+	for (size_t i = 0, j = 0; i < c->nsequences || j < t->nsequences;) {
+		const mg_sequence *o = i < c->nsequences ? c->sequences[i] : NULL;
+		const mg_sequence *n = j < t->nsequences ? t->sequences[j] : NULL;
+		int cmp = !o ? 1 : !n ? -1 : strcmp(o->name, n->name);
+		mg_diff_op *op;
+		if (cmp < 0) {
+			if (o->owned_by) {
+				op = emit(x, L_OWNER_OFF, MG_DIFF_ALTER_SEQUENCE, o->name, o, NULL);
+				op->changes = 2;
+			}
+			emit(x, L_DROP_SEQUENCE, MG_DIFF_DROP_SEQUENCE, o->name, o, NULL);
+			i++;
+			continue;
+		}
+		if (cmp > 0) {
+			emit(x, L_CREATE_SEQUENCE, MG_DIFF_CREATE_SEQUENCE, n->name, NULL, n);
+			if (n->owned_by) {
+				op = emit(x, L_OWNER_ON, MG_DIFF_ALTER_SEQUENCE, n->name, NULL, n);
+				op->changes = 2;
+			}
+			j++;
+			continue;
+		}
+		i++, j++;
+		if (!sequence_params_equal(o, n)) {
+			op = emit(x, L_CREATE_SEQUENCE, MG_DIFF_ALTER_SEQUENCE, n->name, o, n);
+			op->changes = 1;
+		}
+		if (!mg_diff_streq(o->owned_by, n->owned_by)) {
+			op = emit(x, L_OWNER_ON, MG_DIFF_ALTER_SEQUENCE, n->name, o, n);
+			op->changes = 2;
+		}
+	}
+}
+
+/* ---- functions ---- */
+
+/* A column default, generated expression or check of the catalog's tables
+ * calls the function: it goes with the types, before the tables. */
+static bool used_by_tables(const mg_catalog *cat, const mg_function *f)
+{
+	for (size_t i = 0; i < cat->ntables; i++) {
+		const mg_table *t = cat->tables[i];
+		for (size_t k = 0; k < t->ncolumns; k++) {
+			if (mentions(t->columns[k]->default_expr, f->name) ||
+			    mentions(t->columns[k]->generated_expr, f->name))
+				return true;
+		}
+		for (size_t k = 0; k < t->nchecks; k++) {
+			if (mentions(t->checks[k]->expr, f->name))
+				return true;
+		}
+	}
+	return false;
+}
+
+static int function_cmp(const mg_function *a, const mg_function *b)
+{
+	int d = strcmp(a->name, b->name);
+	if (!d)
+		d = strcmp(a->signature, b->signature);
+	return d ? d : (int)a->procedure - (int)b->procedure;
+}
+
+static bool function_equal(mg_dialect dialect, const mg_function *a, const mg_function *b)
+{
+	if (!mg_diff_streq(a->definition, b->definition) || !mg_diff_streq(a->comment, b->comment))
+		return false;
+	if (dialect == MG_DIALECT_POSTGRESQL)
+		return true; /* pg_get_functiondef says everything else */
+	return mg_diff_streq(a->args, b->args) && mg_diff_streq(a->result, b->result) &&
+	       a->volatility == b->volatility && mg_diff_streq(a->data_access, b->data_access) &&
+	       a->security_definer == b->security_definer;
+}
+
+static void drop_function(ctx *x, const mg_function *o)
+{
+	emit(x, used_by_tables(x->cur, o) ? L_DROP_FUNCTION_LATE : L_DROP_FUNCTION,
+	     MG_DIFF_DROP_FUNCTION, o->signature, o, NULL);
+}
+
+static void create_function(ctx *x, const mg_function *n)
+{
+	emit(x, used_by_tables(x->tgt, n) ? L_CREATE_FUNCTION_EARLY : L_CREATE_FUNCTION,
+	     MG_DIFF_CREATE_FUNCTION, n->signature, NULL, n);
+}
+
+static void compare_functions(ctx *x)
+{
+	const mg_catalog *c = x->cur, *t = x->tgt;
+
+	for (size_t i = 0, j = 0; i < c->nfunctions || j < t->nfunctions;) {
+		const mg_function *o = i < c->nfunctions ? c->functions[i] : NULL;
+		const mg_function *n = j < t->nfunctions ? t->functions[j] : NULL;
+		int cmp = !o ? 1 : !n ? -1 : function_cmp(o, n);
+		if (cmp < 0) {
+			drop_function(x, o);
+			i++;
+			continue;
+		}
+		if (cmp > 0) {
+			create_function(x, n);
+			j++;
+			continue;
+		}
+		i++, j++;
+		if (function_equal(x->d->dialect, o, n))
+			continue;
+		/* CREATE OR REPLACE keeps what depends on the function, but
+		 * cannot change its result type or argument names. */
+		if (x->d->dialect == MG_DIALECT_POSTGRESQL && mg_diff_streq(o->args, n->args) &&
+		    mg_diff_streq(o->result, n->result)) {
+			emit(x, used_by_tables(x->tgt, n) ? L_CREATE_FUNCTION_EARLY : L_CREATE_FUNCTION,
+			     MG_DIFF_REPLACE_FUNCTION, n->signature, o, n);
+			continue;
+		}
+		drop_function(x, o);
+		create_function(x, n);
+		mg_map_put(&x->recreated, o->name, (void *)o);
+	}
+}
+
+/* ---- views ---- */
+
+static bool view_reads_changed(ctx *x, const mg_view *v)
+{
+	const mg_map_entry *e;
+	for (size_t i = 0; mg_map_next(&x->changed, &i, &e);) {
+		if (mentions(v->definition, e->key))
+			return true;
+	}
+	return false;
+}
+
+static bool views_alike(const mg_view *a, const mg_view *b)
+{
+	return a->materialized == b->materialized && mg_diff_streq(a->definition, b->definition) &&
+	       mg_diff_streq(a->check_option, b->check_option) &&
+	       mg_diff_streq(a->security, b->security) && mg_diff_streq(a->comment, b->comment);
+}
+
+static bool indexes_alike(const mg_view *a, const mg_view *b)
+{
+	if (a->nindexes != b->nindexes)
+		return false;
+	for (size_t i = 0; i < a->nindexes; i++) {
+		mg_buf x = MG_BUF_INIT, y = MG_BUF_INIT;
+		mg_diff_op oa = { .kind = MG_DIFF_CREATE_INDEX, .table = "", .index = a->indexes[i] };
+		mg_diff_op ob = { .kind = MG_DIFF_CREATE_INDEX, .table = "", .index = b->indexes[i] };
+		bool same;
+		mg_diff_op_detail(&oa, &x);
+		mg_diff_op_detail(&ob, &y);
+		same = mg_diff_streq(a->indexes[i]->name, b->indexes[i]->name) && !strcmp(x.ptr, y.ptr);
+		mg_buf_release(&x);
+		mg_buf_release(&y);
+		if (!same)
+			return false;
+	}
+	return true;
+}
+
+/* Same output columns: CREATE OR REPLACE VIEW works both ways. */
+static bool columns_alike(const mg_view *a, const mg_view *b)
+{
+	if (!lists_equal(a->columns, a->ncolumns, b->columns, b->ncolumns))
+		return false;
+	if (!a->column_types || !b->column_types)
+		return a->column_types == b->column_types;
+	return lists_equal(a->column_types, a->ncolumns, b->column_types, b->ncolumns);
+}
+
+/* Appends the views of set (name -> view) to out so that a view comes after
+ * the views of set it mentions (depth first over arr's order; a cycle,
+ * impossible in a valid schema, is cut where it closes). */
+static void order_views(mg_view **arr, size_t n, const mg_map *set, mg_vec *out)
+{
+	mg_map state; /* name -> 1 visiting, 2 done */
+	mg_vec stack = MG_VEC_INIT;
+
+	mg_map_init(&state);
+	for (size_t r = 0; r < n; r++) {
+		if (!mg_map_has(set, arr[r]->name) || mg_map_has(&state, arr[r]->name))
+			continue;
+		mg_vec_push(&stack, arr[r]);
+		mg_map_put(&state, arr[r]->name, (void *)1);
+		while (stack.len) {
+			mg_view *v = stack.items[stack.len - 1];
+			bool pushed = false;
+			for (size_t k = 0; k < n && !pushed; k++) {
+				mg_view *w = arr[k];
+				if (w == v || !mg_map_has(set, w->name) || mg_map_has(&state, w->name))
+					continue;
+				if (mentions(v->definition, w->name)) {
+					mg_vec_push(&stack, w);
+					mg_map_put(&state, w->name, (void *)1);
+					pushed = true;
+				}
+			}
+			if (!pushed) {
+				stack.len--;
+				mg_map_put(&state, v->name, (void *)2);
+				mg_vec_push(out, v);
+			}
+		}
+	}
+	mg_vec_release(&stack);
+	mg_map_release(&state);
+}
+
+static bool mentions_recreated(ctx *x, const char *text)
+{
+	const mg_map_entry *e;
+	for (size_t i = 0; mg_map_next(&x->recreated, &i, &e);) {
+		if (mentions(text, e->key))
+			return true;
+	}
+	return false;
+}
+
+static void compare_views(ctx *x)
+{
+	const mg_catalog *c = x->cur, *t = x->tgt;
+	mg_map drop, create; /* name -> view */
+	mg_vec order = MG_VEC_INIT;
+	bool pg = x->d->dialect == MG_DIALECT_POSTGRESQL;
+	bool grew = true;
+
+	mg_map_init(&drop);
+	mg_map_init(&create);
+	for (size_t i = 0, j = 0; i < c->nviews || j < t->nviews;) {
+		mg_view *o = i < c->nviews ? c->views[i] : NULL;
+		mg_view *n = j < t->nviews ? t->views[j] : NULL;
+		int cmp = !o ? 1 : !n ? -1 : strcmp(o->name, n->name);
+		if (cmp < 0) {
+			mg_map_put(&drop, o->name, o);
+			i++;
+		} else if (cmp > 0) {
+			mg_map_put(&create, n->name, n);
+			j++;
+		} else {
+			bool alike = views_alike(o, n) && indexes_alike(o, n);
+			/* MySQL does not hold views to their tables: only PG and
+			 * SQLite need them out of the way of a table change. */
+			bool forced = x->d->dialect != MG_DIALECT_MYSQL &&
+				      (view_reads_changed(x, o) || mentions_recreated(x, o->definition));
+			if (!alike && !forced && !o->materialized && !n->materialized &&
+			    mg_diff_streq(o->check_option, n->check_option) &&
+			    mg_diff_streq(o->security, n->security) &&
+			    (x->d->dialect == MG_DIALECT_MYSQL || (pg && columns_alike(o, n)))) {
+				emit(x, L_CREATE_VIEW, MG_DIFF_REPLACE_VIEW, n->name, o, n);
+			} else if (!alike || forced) {
+				mg_map_put(&drop, o->name, o);
+				mg_map_put(&create, n->name, n);
+			}
+			i++, j++;
+		}
+	}
+	/* A view over a view that is dropped and created again follows it. */
+	while (grew && x->d->dialect != MG_DIALECT_MYSQL) {
+		grew = false;
+		for (size_t i = 0; i < c->nviews; i++) {
+			mg_view *o = c->views[i], *n;
+			if (mg_map_has(&drop, o->name) || !(n = mg_catalog_view(t, o->name)))
+				continue;
+			for (size_t k = 0; k < c->nviews && !grew; k++) {
+				if (mg_map_has(&drop, c->views[k]->name) &&
+				    mentions(o->definition, c->views[k]->name)) {
+					mg_map_put(&drop, o->name, o);
+					mg_map_put(&create, n->name, n);
+					grew = true;
+				}
+			}
+		}
+	}
+	for (size_t i = 0; i < c->nviews; i++) {
+		if (mg_map_has(&drop, c->views[i]->name))
+			mg_map_put(&x->recreated, c->views[i]->name, c->views[i]);
+	}
+	order_views(c->views, c->nviews, &drop, &order);
+	for (size_t k = order.len; k-- > 0;) {
+		mg_view *v = order.items[k];
+		emit(x, L_DROP_VIEW, MG_DIFF_DROP_VIEW, v->name, v, NULL);
+	}
+	order.len = 0;
+	order_views(t->views, t->nviews, &create, &order);
+	for (size_t k = 0; k < order.len; k++) {
+		mg_view *v = order.items[k];
+		emit(x, L_CREATE_VIEW, MG_DIFF_CREATE_VIEW, v->name, NULL, v);
+	}
+	mg_vec_release(&order);
+	mg_map_release(&drop);
+	mg_map_release(&create);
+}
+
+/* ---- triggers ---- */
+
+static int trigger_cmp(const mg_trigger *a, const mg_trigger *b)
+{
+	int d = strcmp(a->table ? a->table : "", b->table ? b->table : "");
+	return d ? d : strcmp(a->name, b->name);
+}
+
+static const char *trigger_label(ctx *x, const mg_trigger *tg)
+{
+	return mg_arena_printf(&x->d->arena, "%s.%s", tg->table ? tg->table : "?", tg->name);
+}
+
+static void compare_triggers(ctx *x)
+{
+	const mg_catalog *c = x->cur, *t = x->tgt;
+
+	for (size_t i = 0, j = 0; i < c->ntriggers || j < t->ntriggers;) {
+		const mg_trigger *o = i < c->ntriggers ? c->triggers[i] : NULL;
+		const mg_trigger *n = j < t->ntriggers ? t->triggers[j] : NULL;
+		int cmp = !o ? 1 : !n ? -1 : trigger_cmp(o, n);
+		if (cmp < 0) {
+			if (!mg_map_has(&x->ignore, o->table))
+				emit(x, L_DROP_TRIGGER, MG_DIFF_DROP_TRIGGER, trigger_label(x, o), o, NULL);
+			i++;
+			continue;
+		}
+		if (cmp > 0) {
+			if (!mg_map_has(&x->ignore, n->table))
+				emit(x, L_CREATE_TRIGGER, MG_DIFF_CREATE_TRIGGER, trigger_label(x, n), NULL, n);
+			j++;
+			continue;
+		}
+		i++, j++;
+		if (mg_map_has(&x->ignore, o->table))
+			continue;
+		bool same = mg_diff_streq(o->definition, n->definition) &&
+			    mg_diff_streq(o->timing, n->timing) && mg_diff_streq(o->events, n->events) &&
+			    mg_diff_streq(o->comment, n->comment);
+		/* Its function or view is dropped and created again; on SQLite
+		 * a rebuilt table loses its triggers. */
+		bool forced = (o->function && mg_map_has(&x->recreated, o->function)) ||
+			      mg_map_has(&x->recreated, o->table) ||
+			      (x->d->dialect == MG_DIALECT_SQLITE && mg_map_has(&x->changed, o->table));
+		if (same && !forced)
+			continue;
+		emit(x, L_DROP_TRIGGER, MG_DIFF_DROP_TRIGGER, trigger_label(x, o), o, NULL);
+		emit(x, L_CREATE_TRIGGER, MG_DIFF_CREATE_TRIGGER, trigger_label(x, n), NULL, n);
+	}
+}
+
+/* ---- events ---- */
+
+static void compare_events(ctx *x)
+{
+	const mg_catalog *c = x->cur, *t = x->tgt;
+
+	for (size_t i = 0, j = 0; i < c->nevents || j < t->nevents;) {
+		const mg_event *o = i < c->nevents ? c->events[i] : NULL;
+		const mg_event *n = j < t->nevents ? t->events[j] : NULL;
+		int cmp = !o ? 1 : !n ? -1 : strcmp(o->name, n->name);
+		if (cmp <= 0 && o && (cmp < 0 || !mg_diff_streq(o->schedule, n->schedule) ||
+				      !mg_diff_streq(o->ends, n->ends) || o->preserve != n->preserve ||
+				      !mg_diff_streq(o->status, n->status) ||
+				      !mg_diff_streq(o->definition, n->definition) ||
+				      !mg_diff_streq(o->comment, n->comment))) {
+			emit(x, L_DROP_EVENT, MG_DIFF_DROP_EVENT, o->name, o, NULL);
+			if (cmp == 0)
+				emit(x, L_CREATE_EVENT, MG_DIFF_CREATE_EVENT, n->name, NULL, n);
+		} else if (cmp > 0) {
+			emit(x, L_CREATE_EVENT, MG_DIFF_CREATE_EVENT, n->name, NULL, n);
+		}
+		if (cmp <= 0)
+			i++;
+		if (cmp >= 0)
+			j++;
+	}
+}
+
+/* ---- driver ---- */
+
+static void collect_changed_tables(ctx *x, mg_vec *table_ops, size_t n)
+{
+	for (size_t p = 0; p < n; p++) {
+		for (size_t k = 0; k < table_ops[p].len; k++) {
+			const mg_diff_op *op = table_ops[p].items[k];
+			switch (op->kind) {
+			case MG_DIFF_CREATE_INDEX:
+			case MG_DIFF_DROP_INDEX:
+			case MG_DIFF_TABLE_COMMENT:
+				/* SQLite rebuilds a table for anything but these. */
+				break;
+			case MG_DIFF_DROP_TABLE:
+			case MG_DIFF_ADD_COLUMN:
+			case MG_DIFF_DROP_COLUMN:
+			case MG_DIFF_ALTER_COLUMN:
+				mg_map_put(&x->changed, op->table, (void *)op);
+				break;
+			default:
+				if (x->d->dialect == MG_DIALECT_SQLITE && op->old_table && op->new_table)
+					mg_map_put(&x->changed, op->table, (void *)op);
+				break;
+			}
+		}
+	}
+}
+
+void mg_diff_compare_objects(mg_diff *d, const mg_catalog *cur, const mg_catalog *tgt,
+			     const mg_diff_options *opts, struct mg_vec *table_ops,
+			     size_t ntable_ops, struct mg_vec *slots[MG_DIFF_SLOT_COUNT])
+{
+	ctx x;
+
+	memset(&x, 0, sizeof(x));
+	x.d = d;
+	x.cur = cur;
+	x.tgt = tgt;
+	mg_map_init(&x.changed);
+	mg_map_init(&x.recreated);
+	mg_map_init(&x.ignore);
+	if (opts && opts->ignore_tables) {
+		for (size_t i = 0; opts->ignore_tables[i]; i++)
+			mg_map_put(&x.ignore, opts->ignore_tables[i], (void *)1);
+	}
+	collect_changed_tables(&x, table_ops, ntable_ops);
+
+	compare_extensions(&x);
+	compare_enums(&x);
+	compare_domains(&x);
+	compare_sequences(&x);
+	compare_functions(&x);
+	compare_views(&x);
+	compare_triggers(&x);
+	compare_events(&x);
+
+	for (int l = 0; l < L_COUNT; l++) {
+		for (size_t k = 0; k < x.list[l].len; k++)
+			mg_vec_push(slots[list_slot[l]], x.list[l].items[k]);
+		mg_vec_release(&x.list[l]);
+	}
+	mg_map_release(&x.changed);
+	mg_map_release(&x.recreated);
+	mg_map_release(&x.ignore);
+}
+
+bool mg_diff_non_transactional(const mg_diff *d)
+{
+	for (size_t i = 0; d && i < d->nops; i++) {
+		if (d->ops[i]->non_transactional)
+			return true;
+	}
+	return false;
+}
