@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "cli/schema_diff.h"
+#include "migrate/vcs.h"
 #include "util/buf.h"
 
 static int cmd_check(mg_cli *cli, int argc, char **argv);
@@ -30,6 +31,7 @@ typedef struct check_ctx {
 	int at_head;      /* set by the heads producer, read by later ones */
 	int models_compared;
 	size_t model_differences;
+	const char *against; /* --against REF */
 } check_ctx;
 
 /* Appends a finding; extra (may be NULL) is merged into it and released. */
@@ -95,11 +97,62 @@ static int check_models(check_ctx *c)
 	return MG_OK;
 }
 
+/* Revision-file findings as check's: "FILE: message", with revision and file. */
+static void add_vcs_findings(check_ctx *c, const mg_vcs_findings *fs)
+{
+	mg_buf msg = MG_BUF_INIT;
+
+	for (size_t i = 0; i < fs->len; i++) {
+		const mg_vcs_finding *x = &fs->items[i];
+		mg_buf_clear(&msg);
+		mg_buf_printf(&msg, "%s%s%s", x->file ? x->file : "", x->file ? ": " : "", x->message);
+		add_finding(c, mg_vcs_finding_kind_name(x->kind), msg.ptr,
+			    json_pack("{s:s, s:o}", "revision", x->revision, "file",
+				      x->file ? json_string(x->file) : json_null()));
+	}
+	mg_buf_release(&msg);
+}
+
+/* --against REF: the work tree's revision files against REF (git). */
+static int check_git(check_ctx *c)
+{
+	mg_vcs_findings fs = MG_VCS_FINDINGS_INIT;
+	mg_vcs_repo *repo = NULL;
+	mg_config *cfg = &c->cli->config;
+	int rc;
+
+	if (!c->against)
+		return MG_OK;
+	if ((rc = mg_vcs_open(&repo, cfg->version_locations[0], "check --against", &c->cli->err)) == MG_OK &&
+	    (rc = mg_vcs_check_against(repo, c->against, c->cli->graph, cfg->version_locations,
+				       cfg->n_version_locations, &fs, &c->cli->err)) == MG_OK)
+		add_vcs_findings(c, &fs);
+	mg_vcs_findings_release(&fs);
+	mg_vcs_close(repo);
+	return rc;
+}
+
+/* Applied revisions whose file changed since (checksums in the log). */
+static int check_checksums(check_ctx *c)
+{
+	mg_vcs_findings fs = MG_VCS_FINDINGS_INIT;
+	mg_config *cfg = &c->cli->config;
+	int rc = mg_vcs_check_applied(c->cli->db, c->cli->graph, cfg->effective_version_table_schema,
+				      cfg->version_table, &fs, &c->cli->err);
+
+	if (rc == MG_OK)
+		add_vcs_findings(c, &fs);
+	mg_vcs_findings_release(&fs);
+	return rc;
+}
+
 /* In order: later producers may read what earlier ones found. */
 static const struct {
 	const char *name;
 	int (*run)(check_ctx *c);
 } producers[] = {
+	{ "git", check_git },
+	{ "checksums", check_checksums },
 	{ "heads", check_heads },
 	{ "models", check_models },
 };
@@ -128,7 +181,9 @@ static int cmd_check(mg_cli *cli, int argc, char **argv)
 {
 	check_ctx c;
 	int rc = MG_OK;
+	const char *against = NULL;
 	const mg_cli_opt opts[] = {
+		{ MG_OPT_STRING, "against", 0, &against, "REF", "also fail on revision files changed, deleted, uncommitted or adding a head since git REF", 0 },
 		{ MG_OPT_END, NULL, 0, NULL, NULL, NULL, 0 },
 	};
 
@@ -136,6 +191,7 @@ static int cmd_check(mg_cli *cli, int argc, char **argv)
 		return rc;
 	memset(&c, 0, sizeof(c));
 	c.cli = cli;
+	c.against = against;
 	c.findings = json_array();
 	for (size_t i = 0; i < sizeof(producers) / sizeof(producers[0]) && rc == MG_OK; i++)
 		rc = producers[i].run(&c);

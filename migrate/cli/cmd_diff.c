@@ -9,10 +9,13 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <jansson.h>
 
 #include "cli/schema_diff.h"
+#include "migrate/models.h"
+#include "migrate/vcs.h"
 
 static int cmd_diff(mg_cli *cli, int argc, char **argv);
 
@@ -54,19 +57,64 @@ out:
 	return rc;
 }
 
+/* --from-ref REF: the models at REF (as "live") against the work tree's,
+ * both normalised by mg_models_load; the database's schema is not read. */
+static int compare_from_ref(mg_cli *cli, const char *ref, mg_schema_cmp *out)
+{
+	const char *vt = cli->config.version_table ? cli->config.version_table : "migrate_version";
+	const char *exclude[3] = { vt, NULL, NULL };
+	const char **keys = calloc(cli->config.nxargs + 1, sizeof(*keys));
+	const char **values = calloc(cli->config.nxargs + 1, sizeof(*values));
+	char *vt_log = malloc(strlen(vt) + 5);
+	mg_models_options mo = { 0 };
+	mg_diff_options dopts = { 0 };
+	mg_vcs_repo *repo = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	sprintf(vt_log, "%s_log", vt);
+	exclude[1] = vt_log;
+	for (size_t i = 0; i < cli->config.nxargs; i++)
+		if (strcmp(cli->config.xargs[i].key, "db") != 0) {
+			keys[mo.nplaceholders] = cli->config.xargs[i].key;
+			values[mo.nplaceholders++] = cli->config.xargs[i].value;
+		}
+	mo.path = cli->config.models;
+	mo.url = &cli->url;
+	mo.dev_url = cli->config.db && cli->config.db->dev_url ? cli->config.db->dev_url : cli->config.dev_url;
+	mo.base_dir = cli->config.here;
+	mo.exclude_tables = exclude;
+	mo.placeholder_keys = keys;
+	mo.placeholder_values = values;
+	dopts.ignore_tables = exclude;
+	if ((rc = mg_vcs_open(&repo, cli->config.here, "diff --from-ref", &cli->err)) == MG_OK &&
+	    (rc = mg_vcs_models_at(repo, ref, &mo, &out->live, &cli->err)) == MG_OK &&
+	    (rc = mg_models_load(&mo, &out->models, &cli->err)) == MG_OK)
+		rc = mg_diff_catalogs(out->live, out->models, &dopts, &out->diff, &cli->err);
+	mg_vcs_close(repo);
+	free(keys);
+	free(values);
+	free(vt_log);
+	if (rc != MG_OK)
+		mg_schema_cmp_release(out);
+	return rc;
+}
+
 static int cmd_diff(mg_cli *cli, int argc, char **argv)
 {
 	int downgrade = 0, exit_code = 0, rc;
+	const char *from_ref = NULL;
 	mg_schema_cmp cmp;
 	const mg_cli_opt opts[] = {
 		{ MG_OPT_FLAG, "downgrade", 0, &downgrade, NULL, "print the inverse: the SQL that turns the models back into the database", 0 },
 		{ MG_OPT_FLAG, "exit-code", 0, &exit_code, NULL, "exit 1 when there are differences", 0 },
+		{ MG_OPT_STRING, "from-ref", 0, &from_ref, "REF", "diff the models at git REF against the work tree's, not the database", 0 },
 		{ MG_OPT_END, NULL, 0, NULL, NULL, NULL, 0 },
 	};
 
 	if ((rc = mg_cli_parse(cli, &mg_cmd_diff, argc, argv, opts)) != MG_OK)
 		return rc;
-	if ((rc = mg_cli_schema_compare(cli, &cmp)) != MG_OK)
+	if ((rc = from_ref ? compare_from_ref(cli, from_ref, &cmp) : mg_cli_schema_compare(cli, &cmp)) != MG_OK)
 		return rc;
 	if (cli->format == MG_FORMAT_JSON) {
 		rc = print_json(cli, cmp.diff);

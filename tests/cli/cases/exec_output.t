@@ -128,7 +128,7 @@ UPDATE migrate_version SET version_num = 'cccc3' WHERE version_num = 'aaaa1';
 
 DELETE FROM migrate_version_log WHERE finished_at IS NULL;
 
-INSERT INTO migrate_version_log (revision, direction, checksum, started_at, db_user, statements_done, statement_hashes) VALUES ('cccc3', 'stamp', NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), NULL, 0, '');
+INSERT INTO migrate_version_log (revision, direction, checksum, started_at, db_user, statements_done, statement_hashes) VALUES ('cccc3', 'stamp', '7e08cb777123e8efb3ca72d0c0c1e24c340df401', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), NULL, 0, '');
 
 UPDATE migrate_version_log SET finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE revision = 'cccc3' AND finished_at IS NULL AND direction = 'stamp';
 
