@@ -521,10 +521,13 @@ static void compare_views(ctx *x)
 			 * SQLite need them out of the way of a table change. */
 			bool forced = x->d->dialect != MG_DIALECT_MYSQL &&
 				      (view_reads_changed(x, o) || mentions_recreated(x, o->definition));
+			/* CREATE OR REPLACE: MySQL takes any change; PG only
+			 * the same columns and options (and both ways). */
 			if (!alike && !forced && !o->materialized && !n->materialized &&
-			    mg_diff_streq(o->check_option, n->check_option) &&
-			    mg_diff_streq(o->security, n->security) &&
-			    (x->d->dialect == MG_DIALECT_MYSQL || (pg && columns_alike(o, n)))) {
+			    (x->d->dialect == MG_DIALECT_MYSQL ||
+			     (pg && columns_alike(o, n) &&
+			      mg_diff_streq(o->check_option, n->check_option) &&
+			      mg_diff_streq(o->security, n->security)))) {
 				emit(x, L_CREATE_VIEW, MG_DIFF_REPLACE_VIEW, n->name, o, n);
 			} else if (!alike || forced) {
 				mg_map_put(&drop, o->name, o);
