@@ -206,7 +206,7 @@ static bool sqlite_direct(const mg_diff *d, const mg_diff_op *op)
 	const mg_column *c;
 	const mg_table *t;
 
-	if (op->kind >= MG_DIFF_CREATE_VIEW)
+	if (op->kind >= MG_DIFF_CREATE_VIEW && op->kind <= MG_DIFF_DROP_EVENT)
 		return true; /* views and triggers: ddl/render_objects.c */
 	switch (op->kind) {
 	case MG_DIFF_CREATE_TABLE:
