@@ -571,7 +571,7 @@ static int find_config(mg_arena *a, const mg_config_options *o, const char **out
 
 static const char *const migrate_keys[] = {
 	"script_location", "version_locations", "models", "version_table", "version_table_schema",
-	"schema", "default_db", "dev_url", "cache_dir", "bundle", NULL,
+	"schema", "default_db", "dev_url", "cache_dir", "bundle", "exclude", "include_schemas", NULL,
 };
 static const char *const db_keys[] = {
 	"url", "schema", "su_role", "dev_url", "version_table_schema", NULL,
@@ -637,6 +637,37 @@ static int get_locations(parser *p, mg_config *cfg, const entry *e)
 	return rc;
 }
 
+/* A list setting (exclude, include_schemas): words separated by blanks or
+ * commas, each expanded; *out in the arena. */
+static int get_words(parser *p, mg_config *cfg, const section *s, const char *key, const char ***out,
+		     size_t *n)
+{
+	const char *v, *q;
+	mg_vec words = MG_VEC_INIT;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = get_opt(p, cfg->here, s, key, &v)) != MG_OK || !v)
+		return rc;
+	for (q = v; *q;) {
+		size_t len = 0;
+		while (*q && (is_blank(*q) || *q == ','))
+			q++;
+		while (q[len] && !is_blank(q[len]) && q[len] != ',')
+			len++;
+		if (len)
+			mg_vec_push(&words, mg_arena_strndup(p->arena, q, len));
+		q += len;
+	}
+	*out = mg_arena_alloc(p->arena, (words.len + 1) * sizeof(char *));
+	memcpy(*out, words.items, words.len * sizeof(char *));
+	(*out)[words.len] = NULL;
+	*n = words.len;
+	mg_vec_release(&words);
+	return MG_OK;
+}
+
 static int load_migrate_section(parser *p, mg_config *cfg, const section *s)
 {
 	const char *v;
@@ -679,6 +710,9 @@ static int load_migrate_section(parser *p, mg_config *cfg, const section *s)
 	if ((rc = get_opt(p, cfg->here, s, "bundle", &v)) != MG_OK)
 		return rc;
 	cfg->bundle = v ? resolve_path(p->arena, cfg->here, v) : NULL;
+	if ((rc = get_words(p, cfg, s, "exclude", &cfg->exclude, &cfg->nexclude)) != MG_OK ||
+	    (rc = get_words(p, cfg, s, "include_schemas", &cfg->include_schemas, &cfg->ninclude_schemas)) != MG_OK)
+		return rc;
 	return MG_OK;
 }
 

@@ -72,6 +72,9 @@ typedef struct mg_ddl_dialect {
 typedef struct mg_diff_op mg_diff_op;
 void mg_ddl_object(mg_ddl *r, const mg_diff_op *op, bool up);
 
+/* Renames (ddl/rename.c): op or, up false, its inverse. */
+void mg_ddl_rename(mg_ddl *r, const mg_diff_op *op, bool up);
+
 extern const mg_ddl_dialect mg_ddl_pg;
 extern const mg_ddl_dialect mg_ddl_mysql;
 /* SQLite: only what ALTER TABLE can do; the rest is a rebuild. Its

@@ -185,6 +185,11 @@ static void render_op(const mg_ddl_dialect *v, mg_ddl *r, const mg_diff_op *op, 
 	case MG_DIFF_TABLE_COMMENT:
 		v->table_comment(r, t, up ? op->new_table->comment : op->old_table->comment);
 		break;
+	case MG_DIFF_RENAME_TABLE:
+	case MG_DIFF_RENAME_COLUMN:
+	case MG_DIFF_RENAME_INDEX:
+		mg_ddl_rename(r, op, up);
+		break;
 	default:
 		mg_ddl_object(r, op, up);
 		break;
@@ -197,7 +202,7 @@ static void annotate(mg_buf *out, const mg_diff_op *op, bool up)
 	mg_diff_op_describe(op, out);
 	mg_buf_putc(out, '\n');
 	if (op->destructive && up)
-		mg_buf_printf(out, "-- DESTRUCTIVE: %s\n", op->reason);
+		mg_buf_printf(out, "-- DESTRUCTIVE %s: %s\n", mg_diff_destructive_code(op), op->reason);
 }
 
 /* Whether SQLite can make op (or its inverse) without rebuilding its table. */
@@ -213,6 +218,9 @@ static bool sqlite_direct(const mg_diff *d, const mg_diff_op *op)
 	case MG_DIFF_DROP_TABLE:
 	case MG_DIFF_CREATE_INDEX:
 	case MG_DIFF_DROP_INDEX:
+	case MG_DIFF_RENAME_TABLE: /* ddl/rename.c: ALTER TABLE ... RENAME */
+	case MG_DIFF_RENAME_COLUMN:
+	case MG_DIFF_RENAME_INDEX:
 		return true;
 	case MG_DIFF_TABLE_COMMENT:
 		return true; /* SQLite has no comments: nothing to render */
@@ -292,6 +300,11 @@ static int render_sqlite(const mg_diff *d, mg_ddl *r, const mg_diff_render_optio
 		const mg_diff_op *op = d->ops[up ? k : n - 1 - k];
 		if (o->annotate)
 			annotate(r->out, op, up);
+		if (op->kind >= MG_DIFF_RENAME_TABLE) {
+			/* Before (upgrade) or after (downgrade) any rebuild of the table. */
+			render_op(&mg_ddl_sqlite, r, op, up);
+			continue;
+		}
 		if (mg_map_has(&rebuild, op->table) && op->old_table && op->new_table) {
 			/* The whole table at once, at its first operation. */
 			if (mg_map_has(&done, op->table))

@@ -16,6 +16,7 @@
 #include "util/vec.h"
 
 enum {
+	PH_RENAME, /* diff/rename.c: hinted renames, before everything */
 	PH_OBJ_DROP, /* PH_OBJ_*: the other object kinds, diff/compare_objects.c */
 	PH_OBJ_TYPES,
 	PH_DROP_FK,
@@ -718,6 +719,7 @@ int mg_diff_catalogs(const mg_catalog *current, const mg_catalog *target,
 	d->target_schema = target->schema;
 
 	memset(&b, 0, sizeof(b));
+	current = mg_diff_apply_renames(d, current, target, opts, &b.phase[PH_RENAME]);
 	b.d = d;
 	b.cur = current;
 	b.tgt = target;
@@ -780,6 +782,8 @@ int mg_diff_catalogs(const mg_catalog *current, const mg_catalog *target,
 	mg_vec_release(&created);
 	mg_vec_release(&dropped);
 	mg_map_release(&b.ignore);
+	mg_diff_mark_destructive(d, current);
+	mg_diff_propose_renames(d);
 	*out = d;
 	return MG_OK;
 }
@@ -797,6 +801,7 @@ void mg_diff_free(mg_diff *d)
 {
 	if (!d)
 		return;
+	mg_catalog_free(d->renamed);
 	mg_arena_release(&d->arena);
 	free(d);
 }

@@ -22,6 +22,12 @@ struct mg_diff {
 	 * tables): CREATE TABLE leaves these keys out except on SQLite. */
 	const mg_diff_op **split_fks;
 	size_t nsplit_fks;
+	/* Rename hints applied (diff/rename.c): the current catalog with the
+	 * old names replaced by the new ones, which the other ops borrow
+	 * from; NULL when no hint applied. Owned, freed with the diff. */
+	mg_catalog *renamed;
+	const char **proposals; /* likely renames without a hint, in the arena */
+	size_t nproposals;
 };
 
 /* True when the key of fk (in table t) is added or dropped apart from t's
@@ -30,6 +36,18 @@ bool mg_diff_fk_is_split(const mg_diff *d, const mg_foreign_key *fk);
 
 /* Case-sensitive equality where NULL equals only NULL. */
 bool mg_diff_streq(const char *a, const char *b);
+
+/* diff/rename.c: applies the hints of opts to cur. Returns cur when none
+ * applies, else d->renamed (built here), the catalog to diff against tgt;
+ * the rename ops (in d's arena) are pushed on ops. */
+struct mg_vec;
+const mg_catalog *mg_diff_apply_renames(mg_diff *d, const mg_catalog *cur, const mg_catalog *tgt,
+					const mg_diff_options *opts, struct mg_vec *ops);
+/* diff/rename.c: fills d->proposals from d's ops. */
+void mg_diff_propose_renames(mg_diff *d);
+/* diff/destructive.c: marks the drops of views other objects of cur
+ * depend on as destructive, counting them in d->ndestructive. */
+void mg_diff_mark_destructive(mg_diff *d, const mg_catalog *cur);
 
 /* The slots the other object kinds go to, around the table phases (see
  * the order contract in diff.h). */

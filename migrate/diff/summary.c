@@ -50,6 +50,9 @@ static const char *const kind_names[MG_DIFF_KIND_COUNT] = {
 	[MG_DIFF_ALTER_EXTENSION] = "alter_extension",
 	[MG_DIFF_CREATE_EVENT] = "create_event",
 	[MG_DIFF_DROP_EVENT] = "drop_event",
+	[MG_DIFF_RENAME_TABLE] = "rename_table",
+	[MG_DIFF_RENAME_COLUMN] = "rename_column",
+	[MG_DIFF_RENAME_INDEX] = "rename_index",
 };
 
 const char *mg_diff_kind_name(mg_diff_kind k)
@@ -99,6 +102,12 @@ void mg_diff_op_object(const mg_diff_op *op, mg_buf *out)
 	case MG_DIFF_DROP_FOREIGN_KEY:
 		if (op->fk->name)
 			mg_buf_printf(out, ".%s", op->fk->name);
+		break;
+	case MG_DIFF_RENAME_COLUMN:
+		mg_buf_printf(out, ".%s", op->new_column->name);
+		break;
+	case MG_DIFF_RENAME_INDEX:
+		mg_buf_printf(out, ".%s", ((const mg_index *)op->new_object)->name);
 		break;
 	default:
 		break;
@@ -243,6 +252,15 @@ void mg_diff_op_detail(const mg_diff_op *op, mg_buf *out)
 		mg_buf_puts(out, " -> ");
 		put_quoted(out, op->new_table->comment);
 		break;
+	case MG_DIFF_RENAME_TABLE:
+		mg_buf_printf(out, "renamed from %s", op->old_table->name);
+		break;
+	case MG_DIFF_RENAME_COLUMN:
+		mg_buf_printf(out, "renamed from %s", op->old_column->name);
+		break;
+	case MG_DIFF_RENAME_INDEX:
+		mg_buf_printf(out, "renamed from %s", ((const mg_index *)op->old_object)->name);
+		break;
 	default:
 		break;
 	}
@@ -293,13 +311,16 @@ void mg_diff_op_describe(const mg_diff_op *op, mg_buf *out)
 		[MG_DIFF_ALTER_EXTENSION] = { '~', "extension" },
 		[MG_DIFF_CREATE_EVENT] = { '+', "event" },
 		[MG_DIFF_DROP_EVENT] = { '-', "event" },
+		[MG_DIFF_RENAME_TABLE] = { '~', "table" },
+		[MG_DIFF_RENAME_COLUMN] = { '~', "column" },
+		[MG_DIFF_RENAME_INDEX] = { '~', "index" },
 	};
 	size_t mark;
 
 	mg_buf_printf(out, "%c %s ", forms[op->kind].sign, forms[op->kind].noun);
 	mg_diff_op_object(op, out);
 	if (op->kind == MG_DIFF_CREATE_TABLE || op->kind == MG_DIFF_DROP_TABLE ||
-	    op->kind >= MG_DIFF_CREATE_VIEW)
+	    (op->kind >= MG_DIFF_CREATE_VIEW && op->kind < MG_DIFF_RENAME_TABLE))
 		return;
 	mg_buf_puts(out, ": ");
 	mark = out->len;
@@ -335,6 +356,8 @@ char *mg_diff_json(const mg_diff *d)
 		json_object_set_new(o, "destructive", json_boolean(op->destructive));
 		if (op->reason)
 			json_object_set_new(o, "reason", json_string(op->reason));
+		if (op->destructive)
+			json_object_set_new(o, "code", json_string(mg_diff_destructive_code(op)));
 		json_array_append_new(arr, o);
 	}
 	mg_buf_release(&b);

@@ -40,6 +40,14 @@ typedef struct mg_config {
 	const char *dev_url;
 	const char *cache_dir;         /* for compiled C revisions; NULL if neither XDG_CACHE_HOME nor HOME is set */
 	const char *bundle;            /* C revisions from this `migrate compile` bundle instead of compiling; NULL = compile */
+	/* exclude: glob patterns (fnmatch) of table names never compared;
+	 * include_schemas: PostgreSQL schemas compared besides the configured
+	 * one. NULL-terminated (NULL when unset); words split at blanks and
+	 * commas. */
+	const char **exclude;
+	size_t nexclude;
+	const char **include_schemas;
+	size_t ninclude_schemas;
 	mg_db_config *dbs;
 	size_t ndbs;
 	/* -x key=value pairs, in command-line order (db= included). */

@@ -88,6 +88,11 @@ typedef enum mg_diff_kind {
 	MG_DIFF_ALTER_EXTENSION,
 	MG_DIFF_CREATE_EVENT,
 	MG_DIFF_DROP_EVENT,
+	/* Renames from `-- migrate:renamed-from` hints (diff/rename.c,
+	 * ddl/rename.c); they come first, before every other operation. */
+	MG_DIFF_RENAME_TABLE,
+	MG_DIFF_RENAME_COLUMN,
+	MG_DIFF_RENAME_INDEX,
 	MG_DIFF_KIND_COUNT
 } mg_diff_kind;
 
@@ -152,18 +157,28 @@ typedef struct mg_diff_op {
 	bool non_transactional;
 } mg_diff_op;
 
-/* A rename hint (`-- migrate:renamed-from`): reserved, not used yet. */
+/*
+ * A rename hint (`-- migrate:renamed-from OLD` in the models, models.h
+ * mg_models_hints). A table: table = the new name, to NULL. A column or
+ * (index set) an index of table `table` (its new name): from -> to.
+ * Renames are ops of their own (RENAME_TABLE: old_table, new_table;
+ * RENAME_COLUMN: old_column, new_column; RENAME_INDEX: old_object,
+ * new_object, both mg_index), placed before all others; the other ops
+ * then name the objects by their new names. A hint that does not apply
+ * (the old name is gone, the new one already there) is ignored.
+ */
 typedef struct mg_diff_rename {
-	const char *table;    /* table (for a column), or the new table name */
+	const char *table;    /* table (for a column or index), or the new table name */
 	const char *from;     /* old name */
-	const char *to;       /* new name (column), or NULL for a table */
+	const char *to;       /* new name (column, index), or NULL for a table */
+	bool index;           /* from/to name an index of table */
 } mg_diff_rename;
 
 typedef struct mg_diff_options {
 	/* NULL-terminated names of tables neither side's differences are
 	 * reported for (the version table, ...); may be NULL. */
 	const char *const *ignore_tables;
-	/* Rename hints; ignored for now. */
+	/* Rename hints (see mg_diff_rename); may be NULL. */
 	const mg_diff_rename *renames;
 	size_t nrenames;
 } mg_diff_options;
@@ -179,12 +194,31 @@ typedef struct mg_diff mg_diff;
 int mg_diff_catalogs(const mg_catalog *current, const mg_catalog *target,
 		     const mg_diff_options *opts, mg_diff **out, mg_error *err);
 void mg_diff_free(mg_diff *d); /* accepts NULL */
+/* The diff that creates every object of target from nothing (rendered: a
+ * script that fills an empty scratch space with target's schema). target
+ * must outlive *out. Returns as mg_diff_catalogs. */
+int mg_diff_from_empty(const mg_catalog *target, mg_diff **out, mg_error *err);
 
 size_t mg_diff_count(const mg_diff *d);
 /* Borrowed; i < mg_diff_count. */
 const mg_diff_op *mg_diff_op_at(const mg_diff *d, size_t i);
 /* Number of destructive operations. */
 size_t mg_diff_destructive_count(const mg_diff *d);
+/*
+ * The stable code of a destructive op (README "Destructive changes"):
+ * "DS101" drop table, "DS102" drop column, "DS103" narrowing (or not known
+ * to be lossless) type change, "DS104" NOT NULL without a default on an
+ * existing column, "DS105" drop of a view others depend on, "DS106" enum
+ * value removal, "DS100" any other; NULL when op is not destructive.
+ */
+const char *mg_diff_destructive_code(const mg_diff_op *op);
+/* Likely renames without a hint (a dropped and an added column of one type
+ * in one table; a dropped and a created table with the same columns), as
+ * sentences for a comment: "did you rename users.name to users.full_name?
+ * add \"-- migrate:renamed-from name\" to its line in the models".
+ * Borrowed; i < mg_diff_proposal_count. */
+size_t mg_diff_proposal_count(const mg_diff *d);
+const char *mg_diff_proposal_at(const mg_diff *d, size_t i);
 /* True when some operation is non_transactional. */
 bool mg_diff_non_transactional(const mg_diff *d);
 mg_dialect mg_diff_dialect(const mg_diff *d);

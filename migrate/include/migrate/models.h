@@ -33,6 +33,7 @@
 #include <stddef.h>
 
 #include "migrate/catalog.h"
+#include "migrate/diff.h"
 #include "migrate/error.h"
 #include "migrate/url.h"
 
@@ -56,7 +57,26 @@ typedef struct mg_models_options {
 	 * "main") as soon as it is chosen, also when the load fails. */
 	char *scratch_name;
 	size_t scratch_name_size;
+	/* The normalised-models cache (models/cache.c): the cache root (the
+	 * config's cache_dir), entries under cache_dir/models/<key>; NULL = no
+	 * cache. The key hashes the files (paths relative to the models, and
+	 * bytes, in application order), the placeholders, the exclusions, the
+	 * dialect, the server's version and settings that change how it
+	 * normalises, and the format versions. On a hit no scratch space is
+	 * created (a connection is still opened to learn the server version).
+	 * A corrupt or truncated entry is ignored and replaced; failing to
+	 * store one is not an error. */
+	const char *cache_dir;
+	/* Optional out: what the cache did (mg_models_cache_state). */
+	int *cache_state;
 } mg_models_options;
+
+typedef enum mg_models_cache_state {
+	MG_MODELS_CACHE_OFF = 0, /* no cache_dir, or this load cannot be cached */
+	MG_MODELS_CACHE_HIT,     /* the catalog came from the cache */
+	MG_MODELS_CACHE_STORED,  /* normalised, then stored */
+	MG_MODELS_CACHE_MISS,    /* normalised; storing failed (not an error) */
+} mg_models_cache_state;
 
 /*
  * Applies the models into a scratch space and reads them back into *out
@@ -73,5 +93,24 @@ typedef struct mg_models_options {
  * (and names it); on success that is MG_EDRIVER too.
  */
 int mg_models_load(const mg_models_options *o, mg_catalog **out, mg_error *err);
+
+/* Rename hints read from the models' text (models/hints.c). */
+typedef struct mg_models_hints {
+	mg_diff_rename *items; /* in file then line order; strings owned here */
+	size_t len;
+	void *arena_;          /* private */
+} mg_models_hints;
+
+/*
+ * Reads every `-- migrate:renamed-from OLD` of the models at path (file or
+ * folder, as mg_models_load): on a CREATE TABLE line it renames that table,
+ * on a line of a CREATE TABLE body the column the line declares (its first
+ * identifier), on a CREATE INDEX line that index. Returns MG_OK (no hints,
+ * or path unusable: mg_models_load reports that), MG_EINPUT ("FILE:LINE:
+ * ..." for a hint on another line or without a name), MG_EIO. Release
+ * *out with mg_models_hints_release (also after a failure).
+ */
+int mg_models_hints_read(const char *path, mg_models_hints *out, mg_error *err);
+void mg_models_hints_release(mg_models_hints *h);
 
 #endif

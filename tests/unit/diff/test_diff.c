@@ -144,7 +144,7 @@ static void test_diff_flags__destructive(void **state)
 	assert_int_equal(mg_diff_destructive_count(d), 4);
 	assert_non_null(strstr(json, "{\"kind\":\"alter_column\",\"object\":\"t.n\","
 				     "\"detail\":\"type INT -> TEXT\",\"destructive\":true,"
-				     "\"reason\":\"changes the type affinity\"}"));
+				     "\"reason\":\"changes the type affinity\",\"code\":\"DS103\"}"));
 	assert_non_null(strstr(json, "{\"kind\":\"add_column\",\"object\":\"t.y\",\"detail\":\"TEXT\","
 				     "\"destructive\":false}"));
 	free(json);
