@@ -43,6 +43,7 @@ typedef struct mg_cli {
 	mg_url url;       /* parsed config.url while db is open */
 	mg_graph *graph;  /* loaded from config.version_locations; freed at exit */
 	mg_error err;     /* the error a failing command reports */
+	int no_cache;     /* --no-cache (check, diff): normalise the models afresh */
 } mg_cli;
 
 typedef enum mg_opt_kind {

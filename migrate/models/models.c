@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "migrate/models.h"
+#include "models/cache.h"
 #include "sql/placeholder.h"
 #include "sql/quote.h"
 #include "sql/split.h"
@@ -316,6 +317,8 @@ int mg_models_load(const mg_models_options *o, mg_catalog **out, mg_error *err)
 {
 	models_run r;
 	mg_vec files = MG_VEC_INIT;
+	mg_models_cache cache = { "", NULL };
+	int cache_state = MG_MODELS_CACHE_OFF;
 	char suffix[13];
 	int rc;
 
@@ -329,6 +332,14 @@ int mg_models_load(const mg_models_options *o, mg_catalog **out, mg_error *err)
 	if ((rc = open_scratch_db(&r, err)) != MG_OK)
 		goto out;
 	r.dialect = mg_db_dialect(r.db);
+	if (mg_models_cache_init(&cache, o, (const char *const *)files.items, files.len, r.db) &&
+	    mg_models_cache_get(&cache, out)) {
+		cache_state = MG_MODELS_CACHE_HIT;
+		if (o->scratch_name && o->scratch_name_size)
+			snprintf(o->scratch_name, o->scratch_name_size, "%s", (*out)->schema ? (*out)->schema : "");
+		rc = MG_OK;
+		goto out;
+	}
 	random_suffix(suffix);
 	if (r.dialect == MG_DIALECT_SQLITE)
 		snprintf(r.scratch, sizeof(r.scratch), "main");
@@ -370,8 +381,13 @@ int mg_models_load(const mg_models_options *o, mg_catalog **out, mg_error *err)
 	if (rc != MG_OK) {
 		mg_catalog_free(*out);
 		*out = NULL;
+	} else if (cache.path) {
+		cache_state = mg_models_cache_put(&cache, *out) == 0 ? MG_MODELS_CACHE_STORED : MG_MODELS_CACHE_MISS;
 	}
 out:
+	if (o->cache_state)
+		*o->cache_state = cache_state;
+	mg_models_cache_release(&cache);
 	mg_db_close(r.db);
 	for (size_t i = 0; i < files.len; i++)
 		free(files.items[i]);

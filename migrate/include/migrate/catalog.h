@@ -348,4 +348,23 @@ mg_function *mg_catalog_function(const mg_catalog *cat, const char *signature);
  */
 void mg_catalog_dump(const mg_catalog *cat, mg_buf *out);
 
+/*
+ * Exact serialisation (catalog/serialize.c): every field of every kind, in
+ * the catalog's order, so that a deserialised catalog diffs, dumps and
+ * looks up exactly as the one serialised (for the models cache, snapshots).
+ * The form is compact text with length-prefixed strings, not meant to be
+ * read by people; it starts with MG_CATALOG_FORMAT_VERSION, which changes
+ * whenever the model or the form does (a new field: bump it).
+ *
+ * mg_catalog_serialize appends to out and cannot fail.
+ * mg_catalog_deserialize reads exactly len bytes into a new catalog (*out,
+ * mg_catalog_free): MG_EINPUT when data is not one whole serialisation of
+ * this format version (truncated, trailing bytes, a bad length or count, a
+ * missing name, another version); it never reads past len, and *out is
+ * NULL on failure. Each table's and view's lookup maps are rebuilt.
+ */
+#define MG_CATALOG_FORMAT_VERSION 1
+void mg_catalog_serialize(const mg_catalog *cat, mg_buf *out);
+int mg_catalog_deserialize(const void *data, size_t len, mg_catalog **out, mg_error *err);
+
 #endif

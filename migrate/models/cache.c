@@ -1,0 +1,252 @@
+/*
+ * The normalised-models cache: a models catalog serialised exactly
+ * (mg_catalog_serialize) under cache_dir/models/<key>, the key a git blob
+ * id of everything the normalisation depends on. An entry is trusted only
+ * when its header names its key and its body's blob id and length match;
+ * anything else is a miss, and the entry is written again.
+ *
+ * Entry layout:  "MGMODELS <cache version> <key>\n<body blob id> <body length>\n<body>"
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "migrate/vcs.h"
+#include "models/cache.h"
+#include "util/buf.h"
+
+#define ENTRY_MAGIC "MGMODELS "
+
+/* Length-prefixed, so no two different inputs share a key material. */
+static void put_field(mg_buf *b, const char *tag, const char *value, size_t len)
+{
+	mg_buf_printf(b, "%s %zu:", tag, len);
+	mg_buf_add(b, value, len);
+	mg_buf_putc(b, '\n');
+}
+
+static void put_str(mg_buf *b, const char *tag, const char *value)
+{
+	if (value)
+		put_field(b, tag, value, strlen(value));
+	else
+		mg_buf_printf(b, "%s ~\n", tag);
+}
+
+/* Server settings the normalisation reads (MySQL: the scratch database
+ * copies the live one's character set and collation; sql_mode changes
+ * defaults; PG: the database's collation); 0, or -1 when unreadable. */
+static int put_server_settings(mg_buf *b, mg_db *db)
+{
+	static const char pg_sql[] =
+		"SELECT datcollate, datctype, pg_encoding_to_char(encoding) FROM pg_database"
+		" WHERE datname = current_database()";
+	static const char mysql_sql[] =
+		"SELECT @@character_set_database, @@collation_database, @@sql_mode, @@lower_case_table_names,"
+		" @@default_storage_engine, (SELECT CONCAT(DEFAULT_CHARACTER_SET_NAME, ' ', DEFAULT_COLLATION_NAME)"
+		" FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = DATABASE())";
+	const char *sql = NULL;
+	mg_rows rows;
+	mg_error err;
+
+	switch (mg_db_dialect(db)) {
+	case MG_DIALECT_POSTGRESQL:
+		sql = pg_sql;
+		break;
+	case MG_DIALECT_MYSQL:
+		sql = mysql_sql;
+		break;
+	default:
+		return 0;
+	}
+	mg_error_init(&err);
+	if (mg_db_query(db, sql, 0, NULL, &rows, &err) != MG_OK)
+		return -1;
+	for (size_t r = 0; r < rows.nrows; r++)
+		for (size_t c = 0; c < rows.ncols; c++)
+			put_str(b, "setting", mg_rows_get(&rows, r, c));
+	mg_rows_release(&rows);
+	return 0;
+}
+
+/* The file's name relative to the models setting: a folder's file by its
+ * name, a single file by its base name, so the key survives moving the
+ * project (and diff --from-ref's temporary copy shares it). */
+static const char *relative_name(const char *models, const char *file)
+{
+	size_t n = strlen(models);
+	const char *slash;
+
+	if (strcmp(models, file) != 0 && strncmp(models, file, n) == 0 && file[n] == '/')
+		return file + n + 1;
+	slash = strrchr(file, '/');
+	return slash ? slash + 1 : file;
+}
+
+int mg_models_cache_init(mg_models_cache *mc, const mg_models_options *o, const char *const *files,
+			 size_t nfiles, mg_db *db)
+{
+	mg_dialect dialect = mg_db_dialect(db);
+	mg_buf m = MG_BUF_INIT, content = MG_BUF_INIT, path = MG_BUF_INIT;
+	mg_error err;
+	int ok = 0;
+
+	memset(mc, 0, sizeof(*mc));
+	if (!o->cache_dir || !*o->cache_dir)
+		return 0;
+	/* A SQLite dev_url file may hold tables of its own that the read sees. */
+	if (dialect == MG_DIALECT_SQLITE && o->dev_url && !strstr(o->dev_url, ":memory:"))
+		return 0;
+
+	mg_buf_printf(&m, "migrate models cache %d catalog %d\n", MG_MODELS_CACHE_VERSION,
+		      MG_CATALOG_FORMAT_VERSION);
+	put_str(&m, "dialect", mg_dialect_name(dialect));
+	mg_buf_printf(&m, "version %ld\n", mg_db_server_version(db));
+	put_str(&m, "banner", mg_db_server_banner(db));
+	if (put_server_settings(&m, db) != 0)
+		goto out;
+	/* ${schema} is the scratch space's name: "main" on SQLite, a fresh
+	 * random name elsewhere, which the dump and the diff never show. */
+	put_str(&m, "schema", dialect == MG_DIALECT_SQLITE ? "main" : MG_MODELS_SCRATCH_PREFIX);
+	for (size_t i = 0; i < o->nplaceholders; i++) {
+		put_str(&m, "x", o->placeholder_keys[i]);
+		put_str(&m, "=", o->placeholder_values[i]);
+	}
+	for (const char *const *p = o->exclude_tables; p && *p; p++)
+		put_str(&m, "exclude", *p);
+	for (size_t i = 0; i < nfiles; i++) {
+		mg_buf_clear(&content);
+		if (mg_buf_read_file(&content, files[i]) != 0)
+			goto out;
+		put_str(&m, "file", relative_name(o->path, files[i]));
+		put_field(&m, "content", content.ptr, content.len);
+	}
+	mg_error_init(&err);
+	if (mg_vcs_blob_id(m.ptr, m.len, mc->key, &err) != MG_OK) {
+		mc->key[0] = '\0';
+		goto out;
+	}
+	mg_buf_printf(&path, "%s/models/%s", o->cache_dir, mc->key);
+	mc->path = mg_buf_detach(&path);
+	ok = 1;
+out:
+	mg_buf_release(&m);
+	mg_buf_release(&content);
+	mg_buf_release(&path);
+	return ok;
+}
+
+int mg_models_cache_get(const mg_models_cache *mc, mg_catalog **out)
+{
+	mg_buf file = MG_BUF_INIT, head = MG_BUF_INIT;
+	const char *nl, *body;
+	char blob[41], want[41];
+	unsigned long long len;
+	mg_error err;
+	int hit = 0, used;
+
+	*out = NULL;
+	if (!mc->path || mg_buf_read_file(&file, mc->path) != 0)
+		goto out;
+	mg_buf_printf(&head, ENTRY_MAGIC "%d %s\n", MG_MODELS_CACHE_VERSION, mc->key);
+	if (file.len < head.len || memcmp(file.ptr, head.ptr, head.len) != 0)
+		goto out;
+	/* "<40 hex> <length>\n" */
+	nl = memchr(file.ptr + head.len, '\n', file.len - head.len);
+	if (!nl || sscanf(file.ptr + head.len, "%40[0-9a-f] %llu%n", want, &len, &used) != 2 ||
+	    file.ptr + head.len + used != nl)
+		goto out;
+	body = nl + 1;
+	if ((unsigned long long)(file.ptr + file.len - body) != len)
+		goto out;
+	mg_error_init(&err);
+	if (mg_vcs_blob_id(body, (size_t)len, blob, &err) != MG_OK || strcmp(blob, want) != 0)
+		goto out;
+	hit = mg_catalog_deserialize(body, (size_t)len, out, &err) == MG_OK;
+out:
+	mg_buf_release(&file);
+	mg_buf_release(&head);
+	return hit;
+}
+
+static int mkdir_p(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
+	return mkdir(path, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int mg_models_cache_put(const mg_models_cache *mc, const mg_catalog *cat)
+{
+	mg_buf body = MG_BUF_INIT, head = MG_BUF_INIT, tmp = MG_BUF_INIT;
+	char blob[41], *dir, *slash;
+	mg_error err;
+	int fd = -1, rc = -1;
+
+	if (!mc->path)
+		return -1;
+	dir = mg_xstrdup(mc->path);
+	if ((slash = strrchr(dir, '/')))
+		*slash = '\0';
+	if (mkdir_p(dir) != 0)
+		goto out;
+	mg_catalog_serialize(cat, &body);
+	mg_error_init(&err);
+	if (mg_vcs_blob_id(body.ptr, body.len, blob, &err) != MG_OK)
+		goto out;
+	mg_buf_printf(&head, ENTRY_MAGIC "%d %s\n%s %zu\n", MG_MODELS_CACHE_VERSION, mc->key, blob, body.len);
+	/* Readers see the old entry, none, or the whole new one: never a part.
+	 * No fsync: an entry cut short by a crash fails its check and is
+	 * rewritten. */
+	mg_buf_printf(&tmp, "%s.tmp%ld", mc->path, (long)getpid());
+	if ((fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0)
+		goto out;
+	if (write_all(fd, head.ptr, head.len) != 0 || write_all(fd, body.ptr, body.len) != 0) {
+		close(fd);
+		unlink(tmp.ptr);
+		goto out;
+	}
+	if (close(fd) != 0 || rename(tmp.ptr, mc->path) != 0) {
+		unlink(tmp.ptr);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(dir);
+	mg_buf_release(&body);
+	mg_buf_release(&head);
+	mg_buf_release(&tmp);
+	return rc;
+}
+
+void mg_models_cache_release(mg_models_cache *mc)
+{
+	free(mc->path);
+	memset(mc, 0, sizeof(*mc));
+}
