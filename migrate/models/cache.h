@@ -9,10 +9,10 @@
 #include "migrate/models.h"
 
 /* Bumped when the key's material or the entry's layout changes. */
-#define MG_MODELS_CACHE_VERSION 1
+#define MG_MODELS_CACHE_VERSION 2
 
 typedef struct mg_models_cache {
-	char key[41]; /* 40 hex digits; "" when this load is not cached */
+	char key[33]; /* 32 hex digits; "" when this load is not cached */
 	char *path;   /* cache_dir/models/<key> (heap), or NULL */
 } mg_models_cache;
 

@@ -481,7 +481,7 @@ static size_t count_entries(const char *cache)
 	sprintf(dir, "%s/models", cache);
 	if ((d = opendir(dir))) {
 		while ((e = readdir(d)))
-			if (strlen(e->d_name) == 40)
+			if (strlen(e->d_name) == 32)
 				n++;
 			else if (e->d_name[0] != '.')
 				fail_msg("a stray file in the cache: %s", e->d_name);
@@ -501,8 +501,8 @@ static char *only_entry(const char *cache)
 	sprintf(dir, "%s/models", cache);
 	assert_non_null(d = opendir(dir));
 	while ((e = readdir(d)))
-		if (strlen(e->d_name) == 40) {
-			path = malloc(strlen(dir) + 42);
+		if (strlen(e->d_name) == 32) {
+			path = malloc(strlen(dir) + 34);
 			sprintf(path, "%s/%s", dir, e->d_name);
 		}
 	closedir(d);
