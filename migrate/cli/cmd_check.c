@@ -83,12 +83,15 @@ static int check_models(check_ctx *c)
 		mg_buf_clear(&obj);
 		mg_diff_op_describe(op, &line);
 		if (op->destructive)
-			mg_buf_printf(&line, " (destructive: %s)", op->reason ? op->reason : "may lose data");
+			mg_buf_printf(&line, " (destructive %s: %s)", mg_diff_destructive_code(op),
+				      op->reason ? op->reason : "may lose data");
 		mg_diff_op_object(op, &obj);
 		extra = json_pack("{s:s, s:s, s:b}", "operation", mg_diff_kind_name(op->kind), "object", obj.ptr,
 				  "destructive", op->destructive);
 		if (op->destructive && op->reason)
 			json_object_set_new(extra, "reason", json_string(op->reason));
+		if (op->destructive)
+			json_object_set_new(extra, "code", json_string(mg_diff_destructive_code(op)));
 		add_finding(c, "model_difference", line.ptr, extra);
 	}
 	mg_buf_release(&line);

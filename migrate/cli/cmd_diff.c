@@ -46,6 +46,12 @@ static int print_json(mg_cli *cli, const mg_diff *d)
 	doc = json_pack("{s:s, s:I, s:I, s:o, s:s, s:s}", "dialect", mg_dialect_name(mg_db_dialect(cli->db)),
 			"differences", (json_int_t)mg_diff_count(d), "destructive",
 			(json_int_t)mg_diff_destructive_count(d), "operations", ops, "upgrade", up, "downgrade", down);
+	{
+		json_t *props = json_array();
+		for (size_t i = 0; i < mg_diff_proposal_count(d); i++)
+			json_array_append_new(props, json_string(mg_diff_proposal_at(d, i)));
+		json_object_set_new(doc, "proposals", props);
+	}
 	text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fprintf(cli->out, "%s\n", text);
 	free(text);
@@ -123,9 +129,20 @@ static int cmd_diff(mg_cli *cli, int argc, char **argv)
 			fprintf(cli->errout, "No changes: the database matches the models.\n");
 	} else {
 		char *sql = NULL;
-		if ((rc = render(cli, cmp.diff, !downgrade, 1, &sql)) == MG_OK)
+		if ((rc = render(cli, cmp.diff, !downgrade, 1, &sql)) == MG_OK) {
+			/* Likely renames without a hint, as the generated file has them. */
+			for (size_t i = 0; !downgrade && i < mg_diff_proposal_count(cmp.diff); i++)
+				fprintf(cli->out, "-- %s\n", mg_diff_proposal_at(cmp.diff, i));
 			fputs(sql, cli->out);
+		}
 		free(sql);
+		if (rc == MG_OK && !cli->quiet && mg_diff_destructive_count(cmp.diff) > 0) {
+			char *list = mg_cli_destructive_list(cmp.diff);
+			fprintf(cli->errout, "warning: %zu destructive change%s: %s\n",
+				mg_diff_destructive_count(cmp.diff),
+				mg_diff_destructive_count(cmp.diff) == 1 ? "" : "s", list);
+			free(list);
+		}
 	}
 	if (rc == MG_OK && exit_code && mg_diff_count(cmp.diff) > 0)
 		rc = MG_EDIFF;

@@ -21,15 +21,18 @@ const mg_command mg_cmd_revision = {
 /* Where autogenerate plugs in: fill the upgrade and downgrade bodies (heap
  * strings, SQL or C op calls by spec->kind) from the difference between
  * the models and the database; both NULL when there is none. */
-static int autogenerate_bodies(mg_cli *cli, const mg_revision_spec *spec, char **upgrades, char **downgrades)
+static int autogenerate_bodies(mg_cli *cli, const mg_revision_spec *spec, mg_autogen_options *ao,
+			       char **upgrades, char **downgrades)
 {
-	return mg_cli_autogenerate(cli, spec->kind == MG_REV_C, upgrades, downgrades);
+	ao->c_revision = spec->kind == MG_REV_C;
+	return mg_cli_autogenerate(cli, ao, upgrades, downgrades);
 }
 
 static int cmd_revision(mg_cli *cli, int argc, char **argv)
 {
 	const char *message = NULL, *head = NULL, *rev_id = NULL, *version_path = NULL;
 	int sql = 0, c = 0, autogenerate = 0, splice = 0, rc;
+	mg_autogen_options ao = { 0 };
 	mg_cli_list labels = { 0 }, depends = { 0 };
 	char *upgrades = NULL, *downgrades = NULL;
 	mg_revision_spec spec;
@@ -40,6 +43,8 @@ static int cmd_revision(mg_cli *cli, int argc, char **argv)
 		{ MG_OPT_FLAG, "sql", 0, &sql, NULL, "write a SQL revision (the default)", 0 },
 		{ MG_OPT_FLAG, "c", 0, &c, NULL, "write a C revision (op API)", 0 },
 		{ MG_OPT_FLAG, "autogenerate", 0, &autogenerate, NULL, "fill it from the difference between models and database", 0 },
+		{ MG_OPT_FLAG, "allow-destructive", 0, &ao.allow_destructive, NULL, "with --autogenerate: write destructive changes (drops, narrowing) without asking", 0 },
+		{ MG_OPT_FLAG, "verify", 0, &ao.verify, NULL, "with --autogenerate: check the upgrade and downgrade on a scratch copy of the schema first", 0 },
 		{ MG_OPT_STRING, "head", 0, &head, "REV", "parent revision (default: the only head; 'base' for a new root)", 0 },
 		{ MG_OPT_FLAG, "splice", 0, &splice, NULL, "allow a --head that is not a head (starts a branch)", 0 },
 		{ MG_OPT_LIST, "branch-label", 0, &labels, "LABEL", "branch label for the new revision (repeatable)", 0 },
@@ -53,6 +58,10 @@ static int cmd_revision(mg_cli *cli, int argc, char **argv)
 	rc = mg_cli_parse(cli, &mg_cmd_revision, argc, argv, opts);
 	if (rc != MG_OK)
 		goto out;
+	if ((ao.allow_destructive || ao.verify) && !autogenerate) {
+		rc = mg_cli_fail(cli, MG_EUSAGE, "revision: --allow-destructive and --verify need --autogenerate");
+		goto out;
+	}
 	if (sql && c) {
 		rc = mg_cli_fail(cli, MG_EUSAGE, "revision: --sql and --c cannot be used together");
 		goto out;
@@ -74,7 +83,7 @@ static int cmd_revision(mg_cli *cli, int argc, char **argv)
 		spec.author = git_author = mg_vcs_author(cli->config.version_locations[0]);
 	spec.script_location = cli->config.script_location;
 	if (autogenerate) {
-		if ((rc = autogenerate_bodies(cli, &spec, &upgrades, &downgrades)) != MG_OK)
+		if ((rc = autogenerate_bodies(cli, &spec, &ao, &upgrades, &downgrades)) != MG_OK)
 			goto out;
 		if (!upgrades) {
 			if (!cli->quiet)

@@ -4,13 +4,17 @@
  * process-wide state of the CLI lives here: the flag SIGINT/SIGTERM set
  * while the models are being applied, so the scratch space is dropped.
  */
+#include <errno.h>
+#include <fnmatch.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/schema_diff.h"
 #include "migrate/models.h"
+#include "util/buf.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -42,52 +46,56 @@ void mg_schema_cmp_release(mg_schema_cmp *c)
 	memset(c, 0, sizeof(*c));
 }
 
-int mg_cli_schema_compare(mg_cli *cli, mg_schema_cmp *out)
-{
-	const char *vt;
-	char *vt_log = NULL;
+/* What the models' load and the diffs need from the config: the version
+ * table and its log (never compared), the -x placeholders. */
+typedef struct compare_setup {
+	char *vt_log;
 	const char *exclude[3];
-	const char **keys = NULL, **values = NULL;
-	size_t n = 0;
-	mg_catalog_read_options ro = { 0 };
-	mg_models_options mo = { 0 };
-	mg_diff_options dopts = { 0 };
-	struct sigaction sa, old_int, old_term;
-	int rc;
+	const char **keys, **values;
+	size_t n;
+} compare_setup;
 
-	memset(out, 0, sizeof(*out));
-	if ((rc = mg_cli_need_db(cli)) != MG_OK)
-		return rc;
-	vt = cli->config.version_table ? cli->config.version_table : "migrate_version";
-	vt_log = malloc(strlen(vt) + 5);
-	sprintf(vt_log, "%s_log", vt);
-	exclude[0] = vt;
-	exclude[1] = vt_log;
-	exclude[2] = NULL;
+static void setup_init(mg_cli *cli, compare_setup *s)
+{
+	const char *vt = cli->config.version_table ? cli->config.version_table : "migrate_version";
 
-	ro.schema = cli->config.effective_schema;
-	ro.exclude_tables = exclude;
-	if ((rc = mg_catalog_read_opts(cli->db, &ro, &out->live, &cli->err)) != MG_OK) {
-		mg_error_prefix(&cli->err, "cannot read the database's schema: ");
-		goto out;
-	}
-
-	keys = calloc(cli->config.nxargs + 1, sizeof(*keys));
-	values = calloc(cli->config.nxargs + 1, sizeof(*values));
+	memset(s, 0, sizeof(*s));
+	s->vt_log = malloc(strlen(vt) + 5);
+	sprintf(s->vt_log, "%s_log", vt);
+	s->exclude[0] = vt;
+	s->exclude[1] = s->vt_log;
+	s->keys = calloc(cli->config.nxargs + 1, sizeof(*s->keys));
+	s->values = calloc(cli->config.nxargs + 1, sizeof(*s->values));
 	for (size_t i = 0; i < cli->config.nxargs; i++) {
 		if (strcmp(cli->config.xargs[i].key, "db") == 0)
 			continue;
-		keys[n] = cli->config.xargs[i].key;
-		values[n++] = cli->config.xargs[i].value;
+		s->keys[s->n] = cli->config.xargs[i].key;
+		s->values[s->n++] = cli->config.xargs[i].value;
 	}
-	mo.path = cli->config.models;
+}
+
+static void setup_release(compare_setup *s)
+{
+	free(s->vt_log);
+	free(s->keys);
+	free(s->values);
+}
+
+/* Loads the models at path (the configured ones, or a verify folder). */
+static int load_models(mg_cli *cli, const compare_setup *s, const char *path, mg_catalog **out)
+{
+	mg_models_options mo = { 0 };
+	struct sigaction sa, old_int, old_term;
+	int rc;
+
+	mo.path = path;
 	mo.url = &cli->url;
 	mo.dev_url = cli->config.db && cli->config.db->dev_url ? cli->config.db->dev_url : cli->config.dev_url;
 	mo.base_dir = cli->config.here;
-	mo.exclude_tables = exclude;
-	mo.placeholder_keys = keys;
-	mo.placeholder_values = values;
-	mo.nplaceholders = n;
+	mo.exclude_tables = s->exclude;
+	mo.placeholder_keys = s->keys;
+	mo.placeholder_values = s->values;
+	mo.nplaceholders = s->n;
 	mo.interrupted = &interrupted;
 
 	interrupted = 0;
@@ -96,18 +104,83 @@ int mg_cli_schema_compare(mg_cli *cli, mg_schema_cmp *out)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
-	rc = mg_models_load(&mo, &out->models, &cli->err);
+	rc = mg_models_load(&mo, out, &cli->err);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
-	if (rc != MG_OK)
-		goto out;
+	return rc;
+}
 
-	dopts.ignore_tables = exclude;
-	rc = mg_diff_catalogs(out->live, out->models, &dopts, &out->diff, &cli->err);
+/* The tables never compared: the version table and its log, and the
+ * tables of either catalog matching an `exclude` pattern. A NULL-terminated
+ * heap array of borrowed names (free() it). */
+static const char **ignored_tables(mg_cli *cli, const compare_setup *s, const mg_catalog *a,
+				   const mg_catalog *b)
+{
+	size_t n = 2, cap = 3 + a->ntables + b->ntables;
+	const char **out = calloc(cap, sizeof(*out));
+
+	out[0] = s->exclude[0];
+	out[1] = s->exclude[1];
+	for (size_t i = 0; cli->config.exclude && cli->config.exclude[i]; i++) {
+		for (int side = 0; side < 2; side++) {
+			const mg_catalog *c = side ? b : a;
+			for (size_t k = 0; k < c->ntables; k++) {
+				if (n + 1 >= cap) {
+					cap *= 2;
+					out = realloc(out, cap * sizeof(*out));
+				}
+				if (fnmatch(cli->config.exclude[i], c->tables[k]->name, 0) == 0)
+					out[n++] = c->tables[k]->name;
+			}
+		}
+	}
+	out[n] = NULL;
+	return out;
+}
+
+/* live -> models with the models' rename hints and the ignored tables. */
+static int diff_with_hints(mg_cli *cli, const compare_setup *s, const mg_catalog *live,
+			   const mg_catalog *models, int hints, mg_diff **out)
+{
+	mg_models_hints h = { 0 };
+	mg_diff_options dopts = { 0 };
+	const char **ignore = ignored_tables(cli, s, live, models);
+	int rc = MG_OK;
+
+	if (hints)
+		rc = mg_models_hints_read(cli->config.models, &h, &cli->err);
+	if (rc == MG_OK) {
+		dopts.ignore_tables = ignore;
+		dopts.renames = h.items;
+		dopts.nrenames = h.len;
+		rc = mg_diff_catalogs(live, models, &dopts, out, &cli->err);
+	}
+	mg_models_hints_release(&h);
+	free(ignore);
+	return rc;
+}
+
+int mg_cli_schema_compare(mg_cli *cli, mg_schema_cmp *out)
+{
+	compare_setup s;
+	mg_catalog_read_options ro = { 0 };
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = mg_cli_need_db(cli)) != MG_OK)
+		return rc;
+	setup_init(cli, &s);
+	ro.schema = cli->config.effective_schema;
+	ro.exclude_tables = s.exclude;
+	if ((rc = mg_catalog_read_opts(cli->db, &ro, &out->live, &cli->err)) != MG_OK) {
+		mg_error_prefix(&cli->err, "cannot read the database's schema: ");
+		goto out;
+	}
+	if ((rc = load_models(cli, &s, cli->config.models, &out->models)) != MG_OK)
+		goto out;
+	rc = diff_with_hints(cli, &s, out->live, out->models, 1, &out->diff);
 out:
-	free(keys);
-	free(values);
-	free(vt_log);
+	setup_release(&s);
 	if (rc != MG_OK)
 		mg_schema_cmp_release(out);
 	return rc;
@@ -177,15 +250,158 @@ char *mg_cli_head_message(mg_cli *cli, const mg_head_status *st)
 	return msg;
 }
 
-int mg_cli_autogenerate(mg_cli *cli, int c_revision, char **upgrades, char **downgrades)
+/* "DS101 drop table accounts, DS102 drop column users.age" (heap). */
+char *mg_cli_destructive_list(const mg_diff *d)
+{
+	mg_buf b = MG_BUF_INIT;
+
+	for (size_t i = 0; i < mg_diff_count(d); i++) {
+		const mg_diff_op *op = mg_diff_op_at(d, i);
+		if (!op->destructive)
+			continue;
+		mg_buf_printf(&b, "%s%s %s ", b.len ? ", " : "", mg_diff_destructive_code(op),
+			      mg_diff_kind_name(op->kind));
+		mg_diff_op_object(op, &b);
+	}
+	for (size_t i = 0; i < b.len; i++)
+		if (b.ptr[i] == '_')
+			b.ptr[i] = ' ';
+	return mg_buf_detach(&b);
+}
+
+/* Writes text into dir/name. */
+static int write_file(mg_cli *cli, const char *dir, const char *name, const char *text)
+{
+	mg_buf path = MG_BUF_INIT;
+	FILE *f;
+	int rc = MG_OK;
+
+	mg_buf_printf(&path, "%s/%s", dir, name);
+	if (!(f = fopen(path.ptr, "w")) || fputs(text, f) == EOF || fclose(f) != 0)
+		rc = mg_cli_fail(cli, MG_EIO, "cannot write '%s': %s", path.ptr, strerror(errno));
+	mg_buf_release(&path);
+	return rc;
+}
+
+static void remove_dir(const char *dir)
+{
+	static const char *const names[] = { "1_live.sql", "2_upgrade.sql", "3_downgrade.sql" };
+	mg_buf path = MG_BUF_INIT;
+
+	for (size_t i = 0; i < 3; i++) {
+		mg_buf_clear(&path);
+		mg_buf_printf(&path, "%s/%s", dir, names[i]);
+		unlink(path.ptr);
+	}
+	rmdir(dir);
+	mg_buf_release(&path);
+}
+
+/* Loads the files of dir (live schema, upgrade[, downgrade]) into a
+ * scratch space and diffs the result against want (no hints: names must
+ * match by then). 0 differences: MG_OK; else MG_EDIFF, listed on stderr
+ * under title. */
+static int verify_step(mg_cli *cli, const compare_setup *s, const char *dir, const mg_catalog *want,
+		       int against_models, const char *title)
+{
+	mg_catalog *got = NULL;
+	mg_diff *d = NULL;
+	int rc;
+
+	if ((rc = load_models(cli, s, dir, &got)) != MG_OK) {
+		mg_error_prefix(&cli->err, "revision --autogenerate --verify: %s: ", title);
+		return rc;
+	}
+	/* got -> want: what the scripts failed to do. */
+	rc = against_models ? diff_with_hints(cli, s, got, want, 0, &d)
+			    : diff_with_hints(cli, s, got, want, 0, &d);
+	if (rc == MG_OK && mg_diff_count(d) > 0) {
+		mg_buf b = MG_BUF_INIT;
+		mg_diff_summary(d, &b);
+		fprintf(cli->errout, "%s, %zu difference%s remain:\n%s", title, mg_diff_count(d),
+			mg_diff_count(d) == 1 ? "" : "s", b.ptr);
+		mg_buf_release(&b);
+		rc = MG_EDIFF;
+	}
+	mg_diff_free(d);
+	mg_catalog_free(got);
+	return rc;
+}
+
+/*
+ * --verify: a scratch space loaded with the live schema (rendered as CREATE
+ * statements), then the upgrade, must read back as the models; with the
+ * downgrade after it, as the live schema again.
+ */
+static int verify(mg_cli *cli, const mg_schema_cmp *cmp, const char *up, const char *down)
+{
+	compare_setup s;
+	mg_diff *create = NULL;
+	char *live_sql = NULL;
+	char dir[] = "/tmp/migrate-verify-XXXXXX";
+	mg_diff_render_options ro = { 0 };
+	int rc;
+
+	if (!mkdtemp(dir))
+		return mg_cli_fail(cli, MG_EIO, "cannot create a temporary folder: %s", strerror(errno));
+	setup_init(cli, &s);
+	ro.upgrade = 1;
+	if ((rc = mg_diff_from_empty(cmp->live, &create, &cli->err)) != MG_OK ||
+	    (rc = mg_diff_render(create, mg_db_dialect(cli->db), &ro, &live_sql, &cli->err)) != MG_OK ||
+	    (rc = write_file(cli, dir, "1_live.sql", live_sql)) != MG_OK ||
+	    (rc = write_file(cli, dir, "2_upgrade.sql", up)) != MG_OK ||
+	    (rc = verify_step(cli, &s, dir, cmp->models, 1, "after the upgrade")) != MG_OK ||
+	    (rc = write_file(cli, dir, "3_downgrade.sql", down)) != MG_OK ||
+	    (rc = verify_step(cli, &s, dir, cmp->live, 0, "after the downgrade")) != MG_OK)
+		goto out;
+out:
+	if (rc == MG_EDIFF)
+		fprintf(cli->errout, "migrate: revision --autogenerate --verify: the generated revision does not "
+				     "turn the database into the models and back; no file written\n");
+	remove_dir(dir);
+	free(live_sql);
+	mg_diff_free(create);
+	setup_release(&s);
+	return rc;
+}
+
+/* Whether the user accepts the destructive changes: never without a
+ * terminal (exit 2 naming the codes), else y/N on the terminal. */
+static int confirm_destructive(mg_cli *cli, const mg_diff *d, const mg_autogen_options *o)
+{
+	char *list;
+	char answer[16] = "";
+	int rc = MG_OK;
+
+	if (o->allow_destructive || mg_diff_destructive_count(d) == 0)
+		return MG_OK;
+	list = mg_cli_destructive_list(d);
+	if (!isatty(STDIN_FILENO)) {
+		rc = mg_cli_fail(cli, MG_EINPUT,
+				 "refusing to write a revision with destructive changes (%s): review them with "
+				 "'migrate diff', then pass --allow-destructive",
+				 list);
+	} else {
+		fprintf(cli->errout, "The revision has destructive changes: %s.\nWrite it anyway? [y/N] ", list);
+		fflush(cli->errout);
+		if (!fgets(answer, sizeof(answer), stdin) || (answer[0] != 'y' && answer[0] != 'Y'))
+			rc = mg_cli_fail(cli, MG_EINPUT, "revision not written: destructive changes (%s) declined",
+					 list);
+	}
+	free(list);
+	return rc;
+}
+
+int mg_cli_autogenerate(mg_cli *cli, const mg_autogen_options *o, char **upgrades, char **downgrades)
 {
 	mg_head_status st;
 	mg_schema_cmp cmp;
 	mg_diff_render_options ro = { 0 };
+	char *plain_up = NULL, *plain_down = NULL;
 	int rc;
 
 	*upgrades = *downgrades = NULL;
-	if (c_revision)
+	if (o->c_revision)
 		return mg_cli_fail(cli, MG_EUSAGE,
 				   "revision --autogenerate writes SQL revisions only for now: leave out --c");
 	if ((rc = mg_cli_head_status(cli, &st)) != MG_OK)
@@ -204,6 +420,8 @@ int mg_cli_autogenerate(mg_cli *cli, int c_revision, char **upgrades, char **dow
 		mg_schema_cmp_release(&cmp);
 		return MG_OK;
 	}
+	if ((rc = confirm_destructive(cli, cmp.diff, o)) != MG_OK)
+		goto out;
 	ro.annotate = 1;
 	ro.upgrade = 1;
 	rc = mg_diff_render(cmp.diff, mg_db_dialect(cli->db), &ro, upgrades, &cli->err);
@@ -211,12 +429,28 @@ int mg_cli_autogenerate(mg_cli *cli, int c_revision, char **upgrades, char **dow
 		ro.upgrade = 0;
 		rc = mg_diff_render(cmp.diff, mg_db_dialect(cli->db), &ro, downgrades, &cli->err);
 	}
+	if (rc == MG_OK && mg_diff_proposal_count(cmp.diff) > 0) {
+		/* Not "-- migrate: ...": a revision file reads those as directives. */
+		mg_buf b = MG_BUF_INIT;
+		for (size_t i = 0; i < mg_diff_proposal_count(cmp.diff); i++)
+			mg_buf_printf(&b, "-- %s\n", mg_diff_proposal_at(cmp.diff, i));
+		mg_buf_puts(&b, *upgrades);
+		free(*upgrades);
+		*upgrades = mg_buf_detach(&b);
+	}
+	if (rc == MG_OK && o->verify &&
+	    (rc = mg_diff_render_sql(cmp.diff, mg_db_dialect(cli->db), 1, NULL, &plain_up, &cli->err)) == MG_OK &&
+	    (rc = mg_diff_render_sql(cmp.diff, mg_db_dialect(cli->db), 0, NULL, &plain_down, &cli->err)) == MG_OK)
+		rc = verify(cli, &cmp, plain_up, plain_down);
+out:
 	if (rc != MG_OK) {
 		free(*upgrades);
 		*upgrades = NULL;
 		free(*downgrades);
 		*downgrades = NULL;
 	}
+	free(plain_up);
+	free(plain_down);
 	mg_schema_cmp_release(&cmp);
 	return rc;
 }

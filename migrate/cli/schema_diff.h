@@ -43,13 +43,27 @@ void mg_head_status_release(mg_head_status *st);
 /* "database is at X, graph head is Y: run 'migrate upgrade head'" (heap). */
 char *mg_cli_head_message(mg_cli *cli, const mg_head_status *st);
 
+typedef struct mg_autogen_options {
+	int c_revision;        /* C bodies are not rendered yet (MG_EUSAGE) */
+	int allow_destructive; /* write destructive changes without asking */
+	int verify;            /* --verify: see mg_cli_autogenerate */
+} mg_autogen_options;
+
 /*
  * revision --autogenerate: refuses a database not at head ("Target database
  * is not up to date."), diffs the database against the models and renders
- * the upgrade and downgrade for the database's dialect into heap strings.
+ * the upgrade and downgrade for the database's dialect into heap strings,
+ * the upgrade led by the likely renames without a hint as comments.
  * No differences: MG_OK with both NULL (the caller writes no file).
- * c_revision: C bodies are not rendered yet (MG_EUSAGE).
+ * Destructive changes without allow_destructive: asked y/N when stdin is a
+ * terminal, else MG_EINPUT naming their codes. verify: the upgrade is
+ * applied to a scratch space holding the live schema and must give the
+ * models, the downgrade after it the live schema; else MG_EDIFF with the
+ * differences on stderr.
  */
-int mg_cli_autogenerate(mg_cli *cli, int c_revision, char **upgrades, char **downgrades);
+int mg_cli_autogenerate(mg_cli *cli, const mg_autogen_options *o, char **upgrades, char **downgrades);
+/* "DS101 drop table accounts, DS102 drop column users.age" (heap; "" when
+ * none is destructive). */
+char *mg_cli_destructive_list(const mg_diff *d);
 
 #endif

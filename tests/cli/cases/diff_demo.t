@@ -44,7 +44,7 @@ cd demo && printf 'CREATE TABLE audit_log (\n    id integer NOT NULL PRIMARY KEY
 --- exit 1
 --- stdout
 + table audit_log
-- column accounts.last_login_at: timestamp (destructive: drops the column)
+- column accounts.last_login_at: timestamp (destructive DS102: drops the column)
 FAILED: models differ from the database (2 differences): run 'migrate diff' to see the SQL, or 'migrate revision --autogenerate -m MSG'
 --- run
 cd demo && migrate diff --exit-code
