@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli/schema_diff.h"
+#include "migrate/diff_c.h"
 #include "migrate/models.h"
 #include "util/buf.h"
 
@@ -401,9 +402,6 @@ int mg_cli_autogenerate(mg_cli *cli, const mg_autogen_options *o, char **upgrade
 	int rc;
 
 	*upgrades = *downgrades = NULL;
-	if (o->c_revision)
-		return mg_cli_fail(cli, MG_EUSAGE,
-				   "revision --autogenerate writes SQL revisions only for now: leave out --c");
 	if ((rc = mg_cli_head_status(cli, &st)) != MG_OK)
 		return rc;
 	if (!st.at_head) {
@@ -424,16 +422,23 @@ int mg_cli_autogenerate(mg_cli *cli, const mg_autogen_options *o, char **upgrade
 		goto out;
 	ro.annotate = 1;
 	ro.upgrade = 1;
-	rc = mg_diff_render(cmp.diff, mg_db_dialect(cli->db), &ro, upgrades, &cli->err);
-	if (rc == MG_OK) {
-		ro.upgrade = 0;
-		rc = mg_diff_render(cmp.diff, mg_db_dialect(cli->db), &ro, downgrades, &cli->err);
+	if (o->c_revision) {
+		rc = mg_diff_render_c(cmp.diff, 1, upgrades, &cli->err);
+		if (rc == MG_OK)
+			rc = mg_diff_render_c(cmp.diff, 0, downgrades, &cli->err);
+	} else {
+		rc = mg_diff_render(cmp.diff, mg_db_dialect(cli->db), &ro, upgrades, &cli->err);
+		if (rc == MG_OK) {
+			ro.upgrade = 0;
+			rc = mg_diff_render(cmp.diff, mg_db_dialect(cli->db), &ro, downgrades, &cli->err);
+		}
 	}
 	if (rc == MG_OK && mg_diff_proposal_count(cmp.diff) > 0) {
 		/* Not "-- migrate: ...": a revision file reads those as directives. */
 		mg_buf b = MG_BUF_INIT;
 		for (size_t i = 0; i < mg_diff_proposal_count(cmp.diff); i++)
-			mg_buf_printf(&b, "-- %s\n", mg_diff_proposal_at(cmp.diff, i));
+			mg_buf_printf(&b, o->c_revision ? "\t/* %s */\n" : "-- %s\n",
+				      mg_diff_proposal_at(cmp.diff, i));
 		mg_buf_puts(&b, *upgrades);
 		free(*upgrades);
 		*upgrades = mg_buf_detach(&b);

@@ -44,7 +44,7 @@ void mg_head_status_release(mg_head_status *st);
 char *mg_cli_head_message(mg_cli *cli, const mg_head_status *st);
 
 typedef struct mg_autogen_options {
-	int c_revision;        /* C bodies are not rendered yet (MG_EUSAGE) */
+	int c_revision;        /* the bodies are C op calls (mg_diff_render_c) instead */
 	int allow_destructive; /* write destructive changes without asking */
 	int verify;            /* --verify: see mg_cli_autogenerate */
 } mg_autogen_options;
