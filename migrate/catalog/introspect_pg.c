@@ -45,7 +45,10 @@ static int read_tables(pg_reader *r, mg_error *err)
 	static const char sql[] =
 		"SELECT c.relname AS name, pg_catalog.obj_description(c.oid, 'pg_class') AS comment"
 		" FROM pg_catalog.pg_class c"
-		" WHERE c.relnamespace = $1::pg_catalog.oid AND c.relkind IN ('r', 'p')";
+		" WHERE c.relnamespace = $1::pg_catalog.oid AND c.relkind IN ('r', 'p')"
+		/* Extension-owned tables (PostGIS's spatial_ref_sys...) are not the
+		 * project's: never read, so never proposed for dropping. */
+		NOT_EXT("pg_class", "c");
 	static const char *const names[] = { "name", "comment" };
 	enum { NAME, COMMENT, NCOLS };
 	int idx[NCOLS], rc;
@@ -95,6 +98,7 @@ static int read_columns(pg_reader *r, mg_error *err)
 		" LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
 		" LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation"
 		" WHERE c.relnamespace = $1::pg_catalog.oid AND c.relkind IN ('r', 'p')"
+		NOT_EXT("pg_class", "c")
 		"  AND a.attnum > 0 AND NOT a.attisdropped"
 		" ORDER BY c.relname, a.attnum",
 		r->version >= 120000 ? "a.attgenerated" : "''");
@@ -171,6 +175,7 @@ static int read_constraints(pg_reader *r, mg_error *err)
 		" LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace"
 		" LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = con.conindid AND con.contype = 'u'"
 		" WHERE c.relnamespace = $1::pg_catalog.oid AND c.relkind IN ('r', 'p')"
+		NOT_EXT("pg_class", "c")
 		"  AND con.contype IN ('p', 'u', 'c', 'f')",
 		r->version >= 150000 ? "COALESCE(i.indnullsnotdistinct, false)" : "false");
 	rc = mg_cat_query(r->c, "constraints", sql.ptr, 1, &r->nspoid, &rows, err);
@@ -264,6 +269,7 @@ static int read_indexes(pg_reader *r, mg_error *err)
 		" JOIN pg_catalog.pg_class c ON c.oid = i.indrelid"
 		" JOIN pg_catalog.pg_am am ON am.oid = ic.relam"
 		" WHERE c.relnamespace = $1::pg_catalog.oid AND c.relkind IN ('r', 'p', 'm')"
+		NOT_EXT("pg_class", "c")
 		"  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con"
 		"   WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid"
 		"    AND con.contype IN ('p', 'u', 'x'))",

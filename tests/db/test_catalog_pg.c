@@ -560,10 +560,42 @@ static void test_catalog_pg_read__constant_queries_and_exclude(void **state)
 	mg_buf_release(&sql);
 }
 
+/* A table that belongs to an extension (as PostGIS's spatial_ref_sys does)
+ * is not the project's: it is never read, so a diff never drops it. */
+static void test_catalog_pg_read__extension_tables_left_out(void **state)
+{
+	fixture *f = *state;
+	mg_catalog *cat = NULL;
+	mg_error err;
+	mg_buf sql = MG_BUF_INIT;
+
+	mg_error_init(&err);
+	exec_ok(f->db, "CREATE EXTENSION IF NOT EXISTS tablefunc");
+	mg_buf_printf(&sql, "CREATE TABLE %s.ours (id integer PRIMARY KEY);"
+			    "CREATE TABLE %s.ext_owned (id integer PRIMARY KEY, ref integer REFERENCES %s.ours (id));"
+			    "CREATE INDEX ext_owned_ref ON %s.ext_owned (ref);"
+			    "ALTER EXTENSION tablefunc ADD TABLE %s.ext_owned;",
+		      f->schema, f->schema, f->schema, f->schema, f->schema);
+	exec_ok(f->db, sql.ptr);
+	if (mg_catalog_read(f->db, f->schema, &cat, &err) != MG_OK)
+		fail_msg("read: %s", err.msg);
+	assert_non_null(mg_catalog_table(cat, "ours"));
+	assert_null(mg_catalog_table(cat, "ext_owned"));
+	assert_int_equal(cat->ntables, 1);
+	mg_catalog_free(cat);
+	mg_buf_clear(&sql);
+	/* A member table cannot be dropped with its schema: release it first. */
+	mg_buf_printf(&sql, "ALTER EXTENSION tablefunc DROP TABLE %s.ext_owned;", f->schema);
+	exec_ok(f->db, sql.ptr);
+	mg_buf_release(&sql);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_catalog_pg_read__features, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_catalog_pg_read__extension_tables_left_out, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_catalog_pg_read__spellings_dump_alike, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_catalog_pg_read__objects, setup, teardown),
