@@ -187,6 +187,7 @@ static int cmd_check(mg_cli *cli, int argc, char **argv)
 	const char *against = NULL;
 	const mg_cli_opt opts[] = {
 		{ MG_OPT_STRING, "against", 0, &against, "REF", "also fail on revision files changed, deleted, uncommitted or adding a head since git REF", 0 },
+		{ MG_OPT_FLAG, "no-cache", 0, &cli->no_cache, NULL, "normalise the models afresh, not from the cache (or MIGRATE_NO_CACHE=1)", 0 },
 		{ MG_OPT_END, NULL, 0, NULL, NULL, NULL, 0 },
 	};
 

@@ -92,6 +92,7 @@ static int compare_from_ref(mg_cli *cli, const char *ref, mg_schema_cmp *out)
 	mo.exclude_tables = exclude;
 	mo.placeholder_keys = keys;
 	mo.placeholder_values = values;
+	mo.cache_dir = mg_cli_models_cache_dir(cli);
 	dopts.ignore_tables = exclude;
 	if ((rc = mg_vcs_open(&repo, cli->config.here, "diff --from-ref", &cli->err)) == MG_OK &&
 	    (rc = mg_vcs_models_at(repo, ref, &mo, &out->live, &cli->err)) == MG_OK &&
@@ -115,6 +116,7 @@ static int cmd_diff(mg_cli *cli, int argc, char **argv)
 		{ MG_OPT_FLAG, "downgrade", 0, &downgrade, NULL, "print the inverse: the SQL that turns the models back into the database", 0 },
 		{ MG_OPT_FLAG, "exit-code", 0, &exit_code, NULL, "exit 1 when there are differences", 0 },
 		{ MG_OPT_STRING, "from-ref", 0, &from_ref, "REF", "diff the models at git REF against the work tree's, not the database", 0 },
+		{ MG_OPT_FLAG, "no-cache", 0, &cli->no_cache, NULL, "normalise the models afresh, not from the cache (or MIGRATE_NO_CACHE=1)", 0 },
 		{ MG_OPT_END, NULL, 0, NULL, NULL, NULL, 0 },
 	};
 

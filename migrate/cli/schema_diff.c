@@ -39,6 +39,15 @@ void mg_cli_exec_options(mg_cli *cli, mg_exec_options *o)
 	o->lock_name = cli->url.database;
 }
 
+const char *mg_cli_models_cache_dir(const mg_cli *cli)
+{
+	const char *env = getenv("MIGRATE_NO_CACHE");
+
+	if (cli->no_cache || (env && *env && strcmp(env, "0") != 0))
+		return NULL;
+	return cli->config.cache_dir;
+}
+
 void mg_schema_cmp_release(mg_schema_cmp *c)
 {
 	mg_diff_free(c->diff);
@@ -98,6 +107,7 @@ static int load_models(mg_cli *cli, const compare_setup *s, const char *path, mg
 	mo.placeholder_values = s->values;
 	mo.nplaceholders = s->n;
 	mo.interrupted = &interrupted;
+	mo.cache_dir = mg_cli_models_cache_dir(cli);
 
 	interrupted = 0;
 	memset(&sa, 0, sizeof(sa));

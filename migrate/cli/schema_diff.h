@@ -26,6 +26,9 @@ typedef struct mg_schema_cmp {
  * not yet). Errors are left in cli->err; *out is released on failure.
  */
 int mg_cli_schema_compare(mg_cli *cli, mg_schema_cmp *out);
+/* The models cache's root (config cache_dir), or NULL when --no-cache or
+ * MIGRATE_NO_CACHE=1 bypass it. */
+const char *mg_cli_models_cache_dir(const mg_cli *cli);
 void mg_schema_cmp_release(mg_schema_cmp *c);
 
 /* Executor options for the configured version table and schema. */
