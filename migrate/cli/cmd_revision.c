@@ -83,6 +83,7 @@ static int cmd_revision(mg_cli *cli, int argc, char **argv)
 		spec.author = git_author = mg_vcs_author(cli->config.version_locations[0]);
 	spec.script_location = cli->config.script_location;
 	if (autogenerate) {
+		ao.non_transactional = &spec.non_transactional;
 		if ((rc = autogenerate_bodies(cli, &spec, &ao, &upgrades, &downgrades)) != MG_OK)
 			goto out;
 		if (!upgrades) {

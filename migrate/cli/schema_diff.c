@@ -443,6 +443,8 @@ int mg_cli_autogenerate(mg_cli *cli, const mg_autogen_options *o, char **upgrade
 			rc = mg_diff_render(cmp.diff, mg_db_dialect(cli->db), &ro, downgrades, &cli->err);
 		}
 	}
+	if (rc == MG_OK && o->non_transactional)
+		*o->non_transactional = mg_diff_non_transactional(cmp.diff);
 	if (rc == MG_OK && mg_diff_proposal_count(cmp.diff) > 0) {
 		/* Not "-- migrate: ...": a revision file reads those as directives. */
 		mg_buf b = MG_BUF_INIT;

@@ -50,6 +50,9 @@ typedef struct mg_autogen_options {
 	int c_revision;        /* the bodies are C op calls (mg_diff_render_c) instead */
 	int allow_destructive; /* write destructive changes without asking */
 	int verify;            /* --verify: see mg_cli_autogenerate */
+	/* Out, when not NULL: set to 1 when the diff holds operations that
+	 * cannot run inside a transaction (PostgreSQL ALTER TYPE ... ADD VALUE). */
+	int *non_transactional;
 } mg_autogen_options;
 
 /*

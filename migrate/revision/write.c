@@ -538,6 +538,7 @@ int mg_revision_write(const mg_graph *g, const char *const *locs, size_t nlocs,
 			{ "author", spec->author, 0 },
 			{ "branch_labels", c.labels.ptr, 0 },
 			{ "depends_on", c.depends.ptr, 0 },
+			{ "transactional", spec->non_transactional ? "false" : NULL, 1 },
 			{ "upgrades", spec->upgrades, 1 },
 			{ "downgrades", spec->downgrades, 1 },
 		};

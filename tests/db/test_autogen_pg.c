@@ -95,6 +95,43 @@ static const char *expected_line(ag_mutation m)
 	}
 }
 
+/* Adding an enum value cannot run inside a transaction (before PostgreSQL
+ * 12, and never together with its use): the generated revision says
+ * `transactional false`, and it runs. */
+static void test_autogen_pg__enum_value_outside_transaction(void **state)
+{
+	agfx *f = *state;
+	char *out, *err, cmd[4300], path[4096] = "";
+	FILE *p;
+	int st;
+
+	mg_test_write(f->dir, "models.sql",
+		      "CREATE TYPE mood AS ENUM ('sad', 'ok');\n"
+		      "CREATE TABLE moods (id integer PRIMARY KEY, v mood NOT NULL);\n");
+	ag_run_ok(f, "revision", "--autogenerate", "-m", "moods");
+	ag_run_ok(f, "upgrade", "head", NULL, NULL);
+	mg_test_write(f->dir, "models.sql",
+		      "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');\n"
+		      "CREATE TABLE moods (id integer PRIMARY KEY, v mood NOT NULL);\n");
+	ag_run_ok(f, "revision", "--autogenerate", "-m", "happier");
+	snprintf(cmd, sizeof(cmd), "grep -l 'ADD VALUE' %s/versions/*.sql", f->dir);
+	p = popen(cmd, "r");
+	assert_non_null(fgets(path, sizeof(path), p));
+	pclose(p);
+	path[strcspn(path, "\n")] = '\0';
+	{
+		char *text = mg_test_read(path);
+		assert_non_null(strstr(text, "-- migrate:transactional false\n"));
+		free(text);
+	}
+	ag_run_ok(f, "upgrade", "head", NULL, NULL);
+	st = ag_run(f, &out, &err, "check", NULL, NULL, NULL);
+	if (st != 0)
+		fail_msg("check exited %d\nstdout: %s\nstderr: %s", st, out, err);
+	free(out);
+	free(err);
+}
+
 static int setup(void **state)
 {
 	return ag_setup(MG_DIALECT_POSTGRESQL, state);
@@ -102,6 +139,9 @@ static int setup(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = { AG_TESTS(setup, ag_teardown) };
+	const struct CMUnitTest tests[] = {
+		AG_TESTS(setup, ag_teardown),
+		cmocka_unit_test_setup_teardown(test_autogen_pg__enum_value_outside_transaction, setup, ag_teardown),
+	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -87,6 +87,9 @@ typedef struct mg_revision_spec {
 	const char *version_path;   /* NULL: the only version location, or the parent's */
 	const char *author;         /* NULL: none */
 	const char *created;        /* NULL: now, UTC, ISO-8601 (tests set it) */
+	/* Writes `transactional false`: the bodies hold statements that cannot
+	 * run in a transaction (autogenerate's ALTER TYPE ... ADD VALUE). */
+	int non_transactional;
 	/* Section / function bodies (autogenerate fills them); NULL: empty. */
 	const char *upgrades;
 	const char *downgrades;
