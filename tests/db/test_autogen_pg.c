@@ -100,7 +100,7 @@ static const char *expected_line(ag_mutation m)
  * `transactional false`, and it runs. */
 static void test_autogen_pg__enum_value_outside_transaction(void **state)
 {
-	agfx *f = *state;
+	mg_test_project *f = *state;
 	char *out, *err, cmd[4300], path[4096] = "";
 	FILE *p;
 	int st;
@@ -108,12 +108,12 @@ static void test_autogen_pg__enum_value_outside_transaction(void **state)
 	mg_test_write(f->dir, "models.sql",
 		      "CREATE TYPE mood AS ENUM ('sad', 'ok');\n"
 		      "CREATE TABLE moods (id integer PRIMARY KEY, v mood NOT NULL);\n");
-	ag_run_ok(f, "revision", "--autogenerate", "-m", "moods");
-	ag_run_ok(f, "upgrade", "head", NULL, NULL);
+	mg_test_migrate_ok(f->dir, "revision", "--autogenerate", "-m", "moods");
+	mg_test_migrate_ok(f->dir, "upgrade", "head");
 	mg_test_write(f->dir, "models.sql",
 		      "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');\n"
 		      "CREATE TABLE moods (id integer PRIMARY KEY, v mood NOT NULL);\n");
-	ag_run_ok(f, "revision", "--autogenerate", "-m", "happier");
+	mg_test_migrate_ok(f->dir, "revision", "--autogenerate", "-m", "happier");
 	snprintf(cmd, sizeof(cmd), "grep -l 'ADD VALUE' %s/versions/*.sql", f->dir);
 	p = popen(cmd, "r");
 	assert_non_null(fgets(path, sizeof(path), p));
@@ -124,8 +124,8 @@ static void test_autogen_pg__enum_value_outside_transaction(void **state)
 		assert_non_null(strstr(text, "-- migrate:transactional false\n"));
 		free(text);
 	}
-	ag_run_ok(f, "upgrade", "head", NULL, NULL);
-	st = ag_run(f, &out, &err, "check", NULL, NULL, NULL);
+	mg_test_migrate_ok(f->dir, "upgrade", "head");
+	st = mg_test_migrate(f->dir, &out, &err, "check");
 	if (st != 0)
 		fail_msg("check exited %d\nstdout: %s\nstderr: %s", st, out, err);
 	free(out);
@@ -140,8 +140,8 @@ static int setup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		AG_TESTS(setup, ag_teardown),
-		cmocka_unit_test_setup_teardown(test_autogen_pg__enum_value_outside_transaction, setup, ag_teardown),
+		AG_TESTS(setup, mg_test_project_teardown),
+		cmocka_unit_test_setup_teardown(test_autogen_pg__enum_value_outside_transaction, setup, mg_test_project_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

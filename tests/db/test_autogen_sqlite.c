@@ -83,6 +83,6 @@ static int setup(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = { AG_TESTS(setup, ag_teardown) };
+	const struct CMUnitTest tests[] = { AG_TESTS(setup, mg_test_project_teardown) };
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
