@@ -18,11 +18,11 @@ static int setup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_rename__hinted_keep_rows, setup, rn_teardown),
-		cmocka_unit_test_setup_teardown(test_rename__unhinted_proposals, setup, rn_teardown),
-		cmocka_unit_test_setup_teardown(test_destructive__codes, setup, rn_teardown),
-		cmocka_unit_test_setup_teardown(test_destructive__narrowing, setup, rn_teardown),
-		cmocka_unit_test_setup_teardown(test_destructive__exclude, setup, rn_teardown),
+		cmocka_unit_test_setup_teardown(test_rename__hinted_keep_rows, setup, mg_test_project_teardown),
+		cmocka_unit_test_setup_teardown(test_rename__unhinted_proposals, setup, mg_test_project_teardown),
+		cmocka_unit_test_setup_teardown(test_destructive__codes, setup, mg_test_project_teardown),
+		cmocka_unit_test_setup_teardown(test_destructive__narrowing, setup, mg_test_project_teardown),
+		cmocka_unit_test_setup_teardown(test_destructive__exclude, setup, mg_test_project_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
