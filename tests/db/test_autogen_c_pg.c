@@ -132,7 +132,7 @@ static int setup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_autogen_c__round_trip, setup, ac_teardown),
+		cmocka_unit_test_setup_teardown(test_autogen_c__round_trip, setup, mg_test_project_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
