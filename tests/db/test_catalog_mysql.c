@@ -14,7 +14,7 @@
 #include "migrate/catalog.h"
 #include "migrate/sys/driver.h"
 #include "util/buf.h"
-#include "testutil.h"
+#include "dbfixture.h"
 
 static int (*real_query)(mg_db *, const char *, size_t, const char *const *, mg_rows *,
 			 mg_error *);
@@ -32,37 +32,19 @@ typedef struct fixture {
 	char schema[64], schema2[64];
 } fixture;
 
-static void exec_ok(mg_db *db, const char *script)
-{
-	mg_error err;
-	mg_error_init(&err);
-	if (mg_db_exec_script(db, script, "test", 1, NULL, &err) != MG_OK)
-		fail_msg("%s", err.msg);
-}
+static const char charset[] = "CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci";
 
 static int setup(void **state)
 {
-	const char *text = mg_test_server_url("MIGRATE_TEST_MYSQL_URL");
 	fixture *f = calloc(1, sizeof(*f));
-	mg_url url;
-	mg_error err;
-	mg_buf sql = MG_BUF_INIT;
 
-	mg_error_init(&err);
-	if (mg_url_parse(&url, text, &err) != MG_OK || mg_db_open(&f->db, &url, NULL, &err) != MG_OK)
-		fail_msg("open: %s", err.msg);
-	mg_url_release(&url);
+	f->db = mg_test_db_open(MG_DIALECT_MYSQL);
 	real_query = f->db->query;
 	f->db->query = counting_query;
 	snprintf(f->schema, sizeof(f->schema), "cat_my_%ld_a", (long)getpid());
 	snprintf(f->schema2, sizeof(f->schema2), "cat_my_%ld_b", (long)getpid());
-	mg_buf_printf(&sql,
-		      "DROP DATABASE IF EXISTS %s; DROP DATABASE IF EXISTS %s;"
-		      "CREATE DATABASE %s CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci;"
-		      "CREATE DATABASE %s CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci;",
-		      f->schema, f->schema2, f->schema, f->schema2);
-	exec_ok(f->db, sql.ptr);
-	mg_buf_release(&sql);
+	mg_test_ns_create(f->db, MG_DIALECT_MYSQL, f->schema, charset);
+	mg_test_ns_create(f->db, MG_DIALECT_MYSQL, f->schema2, charset);
 	*state = f;
 	return 0;
 }
@@ -70,11 +52,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fixture *f = *state;
-	mg_buf sql = MG_BUF_INIT;
-	mg_buf_printf(&sql, "DROP DATABASE IF EXISTS %s; DROP DATABASE IF EXISTS %s;", f->schema,
-		      f->schema2);
-	exec_ok(f->db, sql.ptr);
-	mg_buf_release(&sql);
+	mg_test_ns_drop(f->db, MG_DIALECT_MYSQL, f->schema);
+	mg_test_ns_drop(f->db, MG_DIALECT_MYSQL, f->schema2);
 	mg_db_close(f->db);
 	free(f);
 	return 0;
@@ -85,27 +64,8 @@ static void exec_in(mg_db *db, const char *schema, const char *script)
 {
 	mg_buf sql = MG_BUF_INIT;
 	mg_buf_printf(&sql, "USE %s;\n%s", schema, script);
-	exec_ok(db, sql.ptr);
+	mg_test_exec_ok(db, sql.ptr);
 	mg_buf_release(&sql);
-}
-
-static mg_catalog *read_ok(mg_db *db, const char *schema, const char *const *exclude)
-{
-	mg_catalog_read_options opts = { schema, exclude };
-	mg_catalog *cat = NULL;
-	mg_error err;
-
-	mg_error_init(&err);
-	if (mg_catalog_read_opts(db, &opts, &cat, &err) != MG_OK)
-		fail_msg("read: %s", err.msg);
-	return cat;
-}
-
-static char *dump(const mg_catalog *cat)
-{
-	mg_buf b = MG_BUF_INIT;
-	mg_catalog_dump(cat, &b);
-	return mg_buf_detach(&b);
 }
 
 static const char features_sql[] =
@@ -136,7 +96,7 @@ static void test_catalog_mysql_read__features(void **state)
 {
 	fixture *f = *state;
 	exec_in(f->db, f->schema, features_sql);
-	mg_catalog *cat = read_ok(f->db, f->schema, NULL);
+	mg_catalog *cat = mg_test_catalog_read(f->db, f->schema, NULL);
 
 	assert_int_equal(cat->dialect, MG_DIALECT_MYSQL);
 	assert_string_equal(cat->schema, f->schema);
@@ -245,7 +205,7 @@ static void test_catalog_mysql_read__objects(void **state)
 {
 	fixture *f = *state;
 	exec_in(f->db, f->schema, objects_sql);
-	mg_catalog *cat = read_ok(f->db, f->schema, NULL);
+	mg_catalog *cat = mg_test_catalog_read(f->db, f->schema, NULL);
 
 	assert_int_equal(cat->ntables, 1); /* views are not tables */
 	assert_int_equal(cat->nviews, 2);
@@ -320,7 +280,7 @@ static void test_catalog_mysql_read__objects(void **state)
 	assert_string_equal(e->comment, "nightly");
 
 	assert_int_equal(cat->nqueries, 10);
-	char *text = dump(cat);
+	char *text = mg_test_dump(cat);
 	assert_non_null(strstr(text, "\nview labels (label varchar(20)) security INVOKER as "));
 	assert_non_null(strstr(text, "\nfunction add_one (`x` int, `y` varchar(10)) returns int"
 				     " language SQL immutable CONTAINS SQL security definer comment 'adds'"
@@ -350,9 +310,9 @@ static void test_catalog_mysql_read__objects_spellings_dump_alike(void **state)
 		f->schema2, f->schema2);
 	exec_in(f->db, f->schema2, sql.ptr);
 	mg_buf_release(&sql);
-	mg_catalog *a = read_ok(f->db, f->schema, NULL);
-	mg_catalog *b = read_ok(f->db, f->schema2, NULL);
-	char *da = dump(a), *db_ = dump(b);
+	mg_catalog *a = mg_test_catalog_read(f->db, f->schema, NULL);
+	mg_catalog *b = mg_test_catalog_read(f->db, f->schema2, NULL);
+	char *da = mg_test_dump(a), *db_ = mg_test_dump(b);
 	assert_non_null(strstr(da, "\nview v (id int, v int) as 'select `t`.`id` AS `id`,"));
 	assert_string_equal(da, db_);
 	free(da);
@@ -378,9 +338,9 @@ static void test_catalog_mysql_read__spellings_dump_alike(void **state)
 		" primary key (id), key c_n (p_id, id),"
 		" constraint c_p foreign key (p_id) references p (id) on delete cascade,"
 		" constraint c_chk check (p_id > 0));");
-	mg_catalog *a = read_ok(f->db, f->schema, NULL);
-	mg_catalog *b = read_ok(f->db, f->schema2, NULL);
-	char *da = dump(a), *db_ = dump(b);
+	mg_catalog *a = mg_test_catalog_read(f->db, f->schema, NULL);
+	mg_catalog *b = mg_test_catalog_read(f->db, f->schema2, NULL);
+	char *da = mg_test_dump(a), *db_ = mg_test_dump(b);
 	assert_non_null(strstr(da, "column id int not null"));
 	assert_non_null(strstr(da, "column s smallint unsigned null"));
 	assert_string_equal(da, db_);
@@ -397,7 +357,7 @@ static void test_catalog_mysql_read__current_database_and_unknown(void **state)
 	mg_error err;
 
 	exec_in(f->db, f->schema, "CREATE TABLE only_here (id int);");
-	cat = read_ok(f->db, NULL, NULL); /* the database of the USE above */
+	cat = mg_test_catalog_read(f->db, NULL, NULL); /* the database of the USE above */
 	assert_string_equal(cat->schema, f->schema);
 	assert_non_null(mg_catalog_table(cat, "only_here"));
 	mg_catalog_free(cat);
@@ -420,7 +380,7 @@ static void test_catalog_mysql_read__constant_queries_and_exclude(void **state)
 		"CREATE TABLE migrate_version_log (id int AUTO_INCREMENT PRIMARY KEY, rev text);"
 		"CREATE TABLE t0 (id int PRIMARY KEY);");
 	query_calls = 0;
-	mg_catalog *cat = read_ok(f->db, f->schema, exclude);
+	mg_catalog *cat = mg_test_catalog_read(f->db, f->schema, exclude);
 	small = query_calls;
 	assert_int_equal(cat->ntables, 1);
 	assert_int_equal(cat->nqueries, small);
@@ -444,7 +404,7 @@ static void test_catalog_mysql_read__constant_queries_and_exclude(void **state)
 			      i, i, i, i, i, i, i, i, i, i);
 	exec_in(f->db, f->schema, sql.ptr);
 	query_calls = 0;
-	cat = read_ok(f->db, f->schema, exclude);
+	cat = mg_test_catalog_read(f->db, f->schema, exclude);
 	assert_int_equal(query_calls, small);
 	assert_int_equal(cat->ntables, 61);
 	assert_int_equal(cat->nviews, 30);

@@ -12,7 +12,7 @@
 #include "migrate/catalog.h"
 #include "migrate/sys/driver.h"
 #include "util/buf.h"
-#include "testutil.h"
+#include "dbfixture.h"
 
 static int (*real_query)(mg_db *, const char *, size_t, const char *const *, mg_rows *,
 			 mg_error *);
@@ -30,35 +30,17 @@ typedef struct fixture {
 	char schema[64], schema2[64];
 } fixture;
 
-static void exec_ok(mg_db *db, const char *script)
-{
-	mg_error err;
-	mg_error_init(&err);
-	if (mg_db_exec_script(db, script, "test", 1, NULL, &err) != MG_OK)
-		fail_msg("%s", err.msg);
-}
-
 static int setup(void **state)
 {
-	const char *text = mg_test_server_url("MIGRATE_TEST_PG_URL");
 	fixture *f = calloc(1, sizeof(*f));
-	mg_url url;
-	mg_error err;
-	mg_buf sql = MG_BUF_INIT;
 
-	mg_error_init(&err);
-	if (mg_url_parse(&url, text, &err) != MG_OK || mg_db_open(&f->db, &url, NULL, &err) != MG_OK)
-		fail_msg("open: %s", err.msg);
-	mg_url_release(&url);
+	f->db = mg_test_db_open(MG_DIALECT_POSTGRESQL);
 	real_query = f->db->query;
 	f->db->query = counting_query;
 	snprintf(f->schema, sizeof(f->schema), "cat_pg_%ld_a", (long)getpid());
 	snprintf(f->schema2, sizeof(f->schema2), "cat_pg_%ld_b", (long)getpid());
-	mg_buf_printf(&sql, "DROP SCHEMA IF EXISTS %s CASCADE; DROP SCHEMA IF EXISTS %s CASCADE;"
-			    "CREATE SCHEMA %s; CREATE SCHEMA %s;",
-		      f->schema, f->schema2, f->schema, f->schema2);
-	exec_ok(f->db, sql.ptr);
-	mg_buf_release(&sql);
+	mg_test_ns_create(f->db, MG_DIALECT_POSTGRESQL, f->schema, NULL);
+	mg_test_ns_create(f->db, MG_DIALECT_POSTGRESQL, f->schema2, NULL);
 	*state = f;
 	return 0;
 }
@@ -66,11 +48,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fixture *f = *state;
-	mg_buf sql = MG_BUF_INIT;
-	mg_buf_printf(&sql, "DROP SCHEMA IF EXISTS %s CASCADE; DROP SCHEMA IF EXISTS %s CASCADE;",
-		      f->schema, f->schema2);
-	exec_ok(f->db, sql.ptr);
-	mg_buf_release(&sql);
+	mg_test_ns_drop(f->db, MG_DIALECT_POSTGRESQL, f->schema);
+	mg_test_ns_drop(f->db, MG_DIALECT_POSTGRESQL, f->schema2);
 	mg_db_close(f->db);
 	free(f);
 	return 0;
@@ -81,40 +60,8 @@ static void exec_in(mg_db *db, const char *schema, const char *script)
 {
 	mg_buf sql = MG_BUF_INIT;
 	mg_buf_printf(&sql, "SET search_path = %s;\n%s\nSET search_path = public;", schema, script);
-	exec_ok(db, sql.ptr);
+	mg_test_exec_ok(db, sql.ptr);
 	mg_buf_release(&sql);
-}
-
-static mg_catalog *read_ok(mg_db *db, const char *schema, const char *const *exclude)
-{
-	mg_catalog_read_options opts = { schema, exclude };
-	mg_catalog *cat = NULL;
-	mg_error err;
-
-	mg_error_init(&err);
-	if (mg_catalog_read_opts(db, &opts, &cat, &err) != MG_OK)
-		fail_msg("read: %s", err.msg);
-	return cat;
-}
-
-static char *dump(const mg_catalog *cat)
-{
-	mg_buf b = MG_BUF_INIT;
-	mg_catalog_dump(cat, &b);
-	return mg_buf_detach(&b);
-}
-
-static char *scalar(mg_db *db, const char *sql)
-{
-	mg_rows rows;
-	mg_error err;
-	char *v;
-	mg_error_init(&err);
-	if (mg_db_query(db, sql, 0, NULL, &rows, &err) != MG_OK)
-		fail_msg("%s: %s", sql, err.msg);
-	v = strdup(mg_rows_get(&rows, 0, 0) ? mg_rows_get(&rows, 0, 0) : "");
-	mg_rows_release(&rows);
-	return v;
 }
 
 static const char features_sql[] =
@@ -147,7 +94,7 @@ static void test_catalog_pg_read__features(void **state)
 {
 	fixture *f = *state;
 	exec_in(f->db, f->schema, features_sql);
-	mg_catalog *cat = read_ok(f->db, f->schema, NULL);
+	mg_catalog *cat = mg_test_catalog_read(f->db, f->schema, NULL);
 
 	assert_int_equal(cat->dialect, MG_DIALECT_POSTGRESQL);
 	assert_string_equal(cat->schema, f->schema);
@@ -279,7 +226,7 @@ static void test_catalog_pg_read__objects(void **state)
 {
 	fixture *f = *state;
 	exec_in(f->db, f->schema, objects_sql);
-	mg_catalog *cat = read_ok(f->db, f->schema, NULL);
+	mg_catalog *cat = mg_test_catalog_read(f->db, f->schema, NULL);
 
 	/* citext's own functions, types and operators are not listed. */
 	assert_int_equal(cat->nextensions, 1);
@@ -395,7 +342,7 @@ static void test_catalog_pg_read__objects(void **state)
 	assert_int_equal(mg_catalog_table(cat, "item")->nindexes, 0);
 	assert_int_equal(cat->nqueries, 14);
 
-	char *text = dump(cat);
+	char *text = mg_test_dump(cat);
 	assert_non_null(strstr(text, "\nenum mood ('sad', 'meh', 'ok', 'happy') comment 'feelings'\n"));
 	assert_non_null(strstr(text, "\ndomain posint integer not null default '1'\n"
 				     "  check pos '(VALUE > 0)'\n"));
@@ -434,9 +381,9 @@ static void test_catalog_pg_read__objects_spellings_dump_alike(void **state)
 		f->schema2, f->schema2, f->schema2, f->schema2);
 	exec_in(f->db, f->schema2, sql.ptr);
 	mg_buf_release(&sql);
-	mg_catalog *a = read_ok(f->db, f->schema, NULL);
-	mg_catalog *b = read_ok(f->db, f->schema2, NULL);
-	char *da = dump(a), *db_ = dump(b);
+	mg_catalog *a = mg_test_catalog_read(f->db, f->schema, NULL);
+	mg_catalog *b = mg_test_catalog_read(f->db, f->schema2, NULL);
+	char *da = mg_test_dump(a), *db_ = mg_test_dump(b);
 	if (!strstr(da, "\nview v (id integer, fv integer) as 'SELECT t.id,\\n    f(t.v::integer) AS fv"))
 		fail_msg("%s", da);
 	assert_non_null(strstr(da, "\nfunction f(integer) (a integer) returns integer language sql volatile"));
@@ -462,9 +409,9 @@ static void test_catalog_pg_read__spellings_dump_alike(void **state)
 		"create table c (id serial8 primary key, p_id int references p on delete set null,"
 		" check (p_id>0));\n"
 		"create index c_p on c using btree (p_id asc) where (p_id is not null);");
-	mg_catalog *a = read_ok(f->db, f->schema, NULL);
-	mg_catalog *b = read_ok(f->db, f->schema2, NULL);
-	char *da = dump(a), *db_ = dump(b);
+	mg_catalog *a = mg_test_catalog_read(f->db, f->schema, NULL);
+	mg_catalog *b = mg_test_catalog_read(f->db, f->schema2, NULL);
+	char *da = mg_test_dump(a), *db_ = mg_test_dump(b);
 	assert_non_null(strstr(da, "column t timestamp with time zone null"));
 	assert_non_null(strstr(da, "references p (id)")); /* own schema: unqualified */
 	assert_string_equal(da, db_);
@@ -477,9 +424,9 @@ static void test_catalog_pg_read__spellings_dump_alike(void **state)
 static void test_catalog_pg_read__search_path_restored(void **state)
 {
 	fixture *f = *state;
-	char *before = scalar(f->db, "SELECT current_setting('search_path')");
-	mg_catalog *cat = read_ok(f->db, f->schema, NULL);
-	char *after = scalar(f->db, "SELECT current_setting('search_path')");
+	char *before = mg_test_query1(f->db, "SELECT current_setting('search_path')");
+	mg_catalog *cat = mg_test_catalog_read(f->db, f->schema, NULL);
+	char *after = mg_test_query1(f->db, "SELECT current_setting('search_path')");
 	assert_string_equal(before, after);
 	mg_catalog_free(cat);
 	free(before);
@@ -495,12 +442,12 @@ static void test_catalog_pg_read__current_schema_and_unknown(void **state)
 
 	exec_in(f->db, f->schema, "CREATE TABLE only_here (id int);");
 	mg_buf_printf(&sql, "SET search_path = %s", f->schema);
-	exec_ok(f->db, sql.ptr);
-	cat = read_ok(f->db, NULL, NULL);
+	mg_test_exec_ok(f->db, sql.ptr);
+	cat = mg_test_catalog_read(f->db, NULL, NULL);
 	assert_string_equal(cat->schema, f->schema);
 	assert_non_null(mg_catalog_table(cat, "only_here"));
 	mg_catalog_free(cat);
-	exec_ok(f->db, "SET search_path = public");
+	mg_test_exec_ok(f->db, "SET search_path = public");
 
 	mg_error_init(&err);
 	assert_int_equal(mg_catalog_read(f->db, "no_such_schema_x", &cat, &err), MG_ENOTFOUND);
@@ -521,7 +468,7 @@ static void test_catalog_pg_read__constant_queries_and_exclude(void **state)
 		"CREATE TABLE migrate_version_log (id serial PRIMARY KEY, rev text);"
 		"CREATE TABLE t0 (id int PRIMARY KEY);");
 	query_calls = 0;
-	mg_catalog *cat = read_ok(f->db, f->schema, exclude);
+	mg_catalog *cat = mg_test_catalog_read(f->db, f->schema, exclude);
 	small = query_calls;
 	assert_int_equal(cat->ntables, 1);
 	assert_int_equal(cat->nqueries, small);
@@ -544,7 +491,7 @@ static void test_catalog_pg_read__constant_queries_and_exclude(void **state)
 			      i, i, i, i, i, i, i, i, i, i, i, i, i, i);
 	exec_in(f->db, f->schema, sql.ptr);
 	query_calls = 0;
-	cat = read_ok(f->db, f->schema, exclude);
+	cat = mg_test_catalog_read(f->db, f->schema, exclude);
 	assert_int_equal(query_calls, small);
 	assert_int_equal(cat->ntables, 151);
 	assert_int_equal(cat->nviews, 120);
@@ -570,13 +517,13 @@ static void test_catalog_pg_read__extension_tables_left_out(void **state)
 	mg_buf sql = MG_BUF_INIT;
 
 	mg_error_init(&err);
-	exec_ok(f->db, "CREATE EXTENSION IF NOT EXISTS tablefunc");
+	mg_test_exec_ok(f->db, "CREATE EXTENSION IF NOT EXISTS tablefunc");
 	mg_buf_printf(&sql, "CREATE TABLE %s.ours (id integer PRIMARY KEY);"
 			    "CREATE TABLE %s.ext_owned (id integer PRIMARY KEY, ref integer REFERENCES %s.ours (id));"
 			    "CREATE INDEX ext_owned_ref ON %s.ext_owned (ref);"
 			    "ALTER EXTENSION tablefunc ADD TABLE %s.ext_owned;",
 		      f->schema, f->schema, f->schema, f->schema, f->schema);
-	exec_ok(f->db, sql.ptr);
+	mg_test_exec_ok(f->db, sql.ptr);
 	if (mg_catalog_read(f->db, f->schema, &cat, &err) != MG_OK)
 		fail_msg("read: %s", err.msg);
 	assert_non_null(mg_catalog_table(cat, "ours"));
@@ -586,7 +533,7 @@ static void test_catalog_pg_read__extension_tables_left_out(void **state)
 	mg_buf_clear(&sql);
 	/* A member table cannot be dropped with its schema: release it first. */
 	mg_buf_printf(&sql, "ALTER EXTENSION tablefunc DROP TABLE %s.ext_owned;", f->schema);
-	exec_ok(f->db, sql.ptr);
+	mg_test_exec_ok(f->db, sql.ptr);
 	mg_buf_release(&sql);
 }
 

@@ -10,7 +10,7 @@
 #include "migrate/catalog.h"
 #include "migrate/sys/driver.h"
 #include "util/buf.h"
-#include "testutil.h"
+#include "dbfixture.h"
 
 /* Counting wrapper around the driver's query entry: the test's own tally,
  * independent of the catalog's nqueries. */
@@ -27,46 +27,10 @@ static int counting_query(mg_db *db, const char *sql, size_t n, const char *cons
 
 static mg_db *open_memory(void)
 {
-	mg_url url;
-	mg_error err;
-	mg_db *db = NULL;
-
-	mg_error_init(&err);
-	if (mg_url_parse(&url, "sqlite://:memory:", &err) != MG_OK)
-		fail_msg("url: %s", err.msg);
-	if (mg_db_open(&db, &url, NULL, &err) != MG_OK)
-		fail_msg("open: %s", err.msg);
-	mg_url_release(&url);
+	mg_db *db = mg_test_db_open_url("sqlite://:memory:", NULL);
 	real_query = db->query;
 	db->query = counting_query;
 	return db;
-}
-
-static void exec_ok(mg_db *db, const char *script)
-{
-	mg_error err;
-	mg_error_init(&err);
-	if (mg_db_exec_script(db, script, "test", 1, NULL, &err) != MG_OK)
-		fail_msg("%s", err.msg);
-}
-
-static mg_catalog *read_ok(mg_db *db, const char *schema, const char *const *exclude)
-{
-	mg_catalog_read_options opts = { schema, exclude };
-	mg_catalog *cat = NULL;
-	mg_error err;
-
-	mg_error_init(&err);
-	if (mg_catalog_read_opts(db, &opts, &cat, &err) != MG_OK)
-		fail_msg("read: %s", err.msg);
-	return cat;
-}
-
-static char *dump(const mg_catalog *cat)
-{
-	mg_buf b = MG_BUF_INIT;
-	mg_catalog_dump(cat, &b);
-	return mg_buf_detach(&b);
 }
 
 static const char features_sql[] =
@@ -92,8 +56,8 @@ static void test_catalog_sqlite_read__features(void **state)
 {
 	(void)state;
 	mg_db *db = open_memory();
-	exec_ok(db, features_sql);
-	mg_catalog *cat = read_ok(db, NULL, NULL);
+	mg_test_exec_ok(db, features_sql);
+	mg_catalog *cat = mg_test_catalog_read(db, NULL, NULL);
 
 	assert_int_equal(cat->dialect, MG_DIALECT_SQLITE);
 	assert_string_equal(cat->schema, "main");
@@ -186,16 +150,16 @@ static void test_catalog_sqlite_read__spellings_dump_alike(void **state)
 {
 	(void)state;
 	mg_db *db = open_memory();
-	exec_ok(db, "ATTACH ':memory:' AS other;\n"
-		    "CREATE TABLE main.t (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT 'a',"
-		    " CONSTRAINT c1 CHECK (id > 0));\n"
-		    "CREATE INDEX main.t_name ON t (name DESC);\n"
-		    "create table other.\"t\" ( \"id\" integer primary key ,\n"
-		    "  [name] text not null default 'a' , constraint \"c1\" check (id > 0) ) ;\n"
-		    "create index other.t_name on \"t\" ( name desc ) ;\n");
-	mg_catalog *a = read_ok(db, "main", NULL);
-	mg_catalog *b = read_ok(db, "other", NULL);
-	char *da = dump(a), *db_ = dump(b);
+	mg_test_exec_ok(db, "ATTACH ':memory:' AS other;\n"
+		            "CREATE TABLE main.t (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT 'a',"
+		            " CONSTRAINT c1 CHECK (id > 0));\n"
+		            "CREATE INDEX main.t_name ON t (name DESC);\n"
+		            "create table other.\"t\" ( \"id\" integer primary key ,\n"
+		            "  [name] text not null default 'a' , constraint \"c1\" check (id > 0) ) ;\n"
+		            "create index other.t_name on \"t\" ( name desc ) ;\n");
+	mg_catalog *a = mg_test_catalog_read(db, "main", NULL);
+	mg_catalog *b = mg_test_catalog_read(db, "other", NULL);
+	char *da = mg_test_dump(a), *db_ = mg_test_dump(b);
 
 	assert_string_equal(b->schema, "other");
 	assert_non_null(strstr(da, "table t\n"));
@@ -211,18 +175,18 @@ static void test_catalog_sqlite_read__views_and_triggers(void **state)
 {
 	(void)state;
 	mg_db *db = open_memory();
-	exec_ok(db, "CREATE TABLE item (id INTEGER PRIMARY KEY, n INT, note TEXT);\n"
-		    "CREATE TABLE log (msg TEXT);\n"
-		    "CREATE VIEW big (id, n) AS SELECT id, n FROM item WHERE n > 10 AND note <> ' AS ';\n"
-		    "CREATE VIEW \"odd view\" AS\n  SELECT count(*) AS c FROM item;\n"
-		    "CREATE TRIGGER item_ai AFTER INSERT ON item BEGIN\n"
-		    "  INSERT INTO log VALUES ('ins; ' || new.id);\nEND;\n"
-		    "CREATE TRIGGER item_bu BEFORE UPDATE OF n ON item FOR EACH ROW WHEN new.n < 0"
-		    " BEGIN SELECT RAISE(ABORT, 'negative'); END;\n"
-		    "CREATE TRIGGER big_ins INSTEAD OF INSERT ON big BEGIN"
-		    " INSERT INTO item (n) VALUES (new.n); END;\n"
-		    "CREATE TRIGGER \"plain\" DELETE ON item BEGIN DELETE FROM log; END;\n");
-	mg_catalog *cat = read_ok(db, NULL, NULL);
+	mg_test_exec_ok(db, "CREATE TABLE item (id INTEGER PRIMARY KEY, n INT, note TEXT);\n"
+		            "CREATE TABLE log (msg TEXT);\n"
+		            "CREATE VIEW big (id, n) AS SELECT id, n FROM item WHERE n > 10 AND note <> ' AS ';\n"
+		            "CREATE VIEW \"odd view\" AS\n  SELECT count(*) AS c FROM item;\n"
+		            "CREATE TRIGGER item_ai AFTER INSERT ON item BEGIN\n"
+		            "  INSERT INTO log VALUES ('ins; ' || new.id);\nEND;\n"
+		            "CREATE TRIGGER item_bu BEFORE UPDATE OF n ON item FOR EACH ROW WHEN new.n < 0"
+		            " BEGIN SELECT RAISE(ABORT, 'negative'); END;\n"
+		            "CREATE TRIGGER big_ins INSTEAD OF INSERT ON big BEGIN"
+		            " INSERT INTO item (n) VALUES (new.n); END;\n"
+		            "CREATE TRIGGER \"plain\" DELETE ON item BEGIN DELETE FROM log; END;\n");
+	mg_catalog *cat = mg_test_catalog_read(db, NULL, NULL);
 
 	assert_int_equal(cat->ntables, 2);
 	assert_int_equal(cat->nviews, 2);
@@ -256,7 +220,7 @@ static void test_catalog_sqlite_read__views_and_triggers(void **state)
 	assert_string_equal(t->events, "DELETE");
 	assert_int_equal(cat->nqueries, 6);
 
-	char *text = dump(cat);
+	char *text = mg_test_dump(cat);
 	assert_non_null(strstr(text, "\nview odd view as 'SELECT count(*) AS c FROM item'\n"));
 	assert_non_null(strstr(text, "\ntrigger item_bu on item BEFORE UPDATE as 'CREATE TRIGGER"));
 	free(text);
@@ -264,7 +228,7 @@ static void test_catalog_sqlite_read__views_and_triggers(void **state)
 
 	/* Left out with its table. */
 	static const char *const exclude[] = { "item", NULL };
-	cat = read_ok(db, NULL, exclude);
+	cat = mg_test_catalog_read(db, NULL, exclude);
 	assert_int_equal(cat->ntriggers, 1);
 	assert_string_equal(cat->triggers[0]->table, "big");
 	mg_catalog_free(cat);
@@ -275,15 +239,15 @@ static void test_catalog_sqlite_read__views_spellings_dump_alike(void **state)
 {
 	(void)state;
 	mg_db *db = open_memory();
-	exec_ok(db, "ATTACH ':memory:' AS other;\n"
-		    "CREATE TABLE main.t (id INTEGER PRIMARY KEY);\n"
-		    "CREATE VIEW main.v AS SELECT id FROM t;\n"
-		    "create table other.t (id INTEGER PRIMARY KEY);\n"
-		    "create temp view if not exists tv as select 1;\n"
-		    "create   view other.\"v\"   as   SELECT id FROM t ;\n");
-	mg_catalog *a = read_ok(db, "main", NULL);
-	mg_catalog *b = read_ok(db, "other", NULL);
-	char *da = dump(a), *db_ = dump(b);
+	mg_test_exec_ok(db, "ATTACH ':memory:' AS other;\n"
+		            "CREATE TABLE main.t (id INTEGER PRIMARY KEY);\n"
+		            "CREATE VIEW main.v AS SELECT id FROM t;\n"
+		            "create table other.t (id INTEGER PRIMARY KEY);\n"
+		            "create temp view if not exists tv as select 1;\n"
+		            "create   view other.\"v\"   as   SELECT id FROM t ;\n");
+	mg_catalog *a = mg_test_catalog_read(db, "main", NULL);
+	mg_catalog *b = mg_test_catalog_read(db, "other", NULL);
+	char *da = mg_test_dump(a), *db_ = mg_test_dump(b);
 	assert_non_null(strstr(da, "\nview v as 'SELECT id FROM t'\n"));
 	assert_string_equal(da, db_);
 	free(da);
@@ -300,9 +264,9 @@ static void test_catalog_sqlite_read__constant_queries(void **state)
 	mg_buf sql = MG_BUF_INIT;
 	unsigned small, large;
 
-	exec_ok(db, "CREATE TABLE t0 (id INTEGER PRIMARY KEY, v TEXT);");
+	mg_test_exec_ok(db, "CREATE TABLE t0 (id INTEGER PRIMARY KEY, v TEXT);");
 	query_calls = 0;
-	mg_catalog *cat = read_ok(db, NULL, NULL);
+	mg_catalog *cat = mg_test_catalog_read(db, NULL, NULL);
 	small = query_calls;
 	assert_int_equal(cat->nqueries, small);
 	mg_catalog_free(cat);
@@ -317,9 +281,9 @@ static void test_catalog_sqlite_read__constant_queries(void **state)
 			      "CREATE VIEW v%d AS SELECT id, v FROM t%d;\n"
 			      "CREATE TRIGGER tr%d AFTER INSERT ON t%d BEGIN DELETE FROM t0; END;\n",
 			      i, i, i, i);
-	exec_ok(db, sql.ptr);
+	mg_test_exec_ok(db, sql.ptr);
 	query_calls = 0;
-	cat = read_ok(db, NULL, NULL);
+	cat = mg_test_catalog_read(db, NULL, NULL);
 	large = query_calls;
 	assert_int_equal(cat->ntables, 201);
 	assert_int_equal(cat->nviews, 100);
@@ -337,17 +301,17 @@ static void test_catalog_sqlite_read__exclude_tables(void **state)
 	(void)state;
 	static const char *const exclude[] = { "migrate_version", "migrate_version_log", NULL };
 	mg_db *db = open_memory();
-	exec_ok(db, "CREATE TABLE migrate_version (version_num varchar(255) NOT NULL PRIMARY KEY);"
-		    "CREATE TABLE migrate_version_log (id INTEGER PRIMARY KEY, rev TEXT);"
-		    "CREATE INDEX mvl_rev ON migrate_version_log (rev);"
-		    "CREATE TABLE app (id INTEGER PRIMARY KEY);");
-	mg_catalog *cat = read_ok(db, NULL, exclude);
+	mg_test_exec_ok(db, "CREATE TABLE migrate_version (version_num varchar(255) NOT NULL PRIMARY KEY);"
+		            "CREATE TABLE migrate_version_log (id INTEGER PRIMARY KEY, rev TEXT);"
+		            "CREATE INDEX mvl_rev ON migrate_version_log (rev);"
+		            "CREATE TABLE app (id INTEGER PRIMARY KEY);");
+	mg_catalog *cat = mg_test_catalog_read(db, NULL, exclude);
 	assert_int_equal(cat->ntables, 1);
 	assert_string_equal(cat->tables[0]->name, "app");
 	assert_null(mg_catalog_table(cat, "migrate_version"));
 	mg_catalog_free(cat);
 
-	cat = read_ok(db, NULL, NULL);
+	cat = mg_test_catalog_read(db, NULL, NULL);
 	assert_int_equal(cat->ntables, 3);
 	mg_catalog_free(cat);
 	mg_db_close(db);
@@ -371,12 +335,12 @@ static void test_catalog_sqlite_dump__format(void **state)
 {
 	(void)state;
 	mg_db *db = open_memory();
-	exec_ok(db, "CREATE TABLE p (id INTEGER PRIMARY KEY);"
-		    "CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INT NOT NULL REFERENCES p (id)"
-		    " ON DELETE RESTRICT, note TEXT DEFAULT 'it''s' COLLATE NOCASE);"
-		    "CREATE INDEX c_p ON c (p_id) WHERE note IS NOT NULL;");
-	mg_catalog *cat = read_ok(db, NULL, NULL);
-	char *text = dump(cat);
+	mg_test_exec_ok(db, "CREATE TABLE p (id INTEGER PRIMARY KEY);"
+		            "CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INT NOT NULL REFERENCES p (id)"
+		            " ON DELETE RESTRICT, note TEXT DEFAULT 'it''s' COLLATE NOCASE);"
+		            "CREATE INDEX c_p ON c (p_id) WHERE note IS NOT NULL;");
+	mg_catalog *cat = mg_test_catalog_read(db, NULL, NULL);
+	char *text = mg_test_dump(cat);
 	assert_string_equal(text,
 			    "catalog sqlite\n"
 			    "table c\n"
