@@ -15,7 +15,7 @@
 #include "migrate/catalog.h"
 #include "migrate/diff.h"
 #include "util/buf.h"
-#include "testutil.h"
+#include "dbfixture.h"
 
 #pragma GCC diagnostic ignored "-Wunused-function"
 
@@ -25,51 +25,21 @@ typedef struct diff_env {
 	char a[64], b[64];  /* schema / database names; SQLite "main" */
 } diff_env;
 
-static void env_exec_raw(mg_db *db, const char *script)
-{
-	mg_error err;
-	mg_error_init(&err);
-	if (mg_db_exec_script(db, script, "test", 1, NULL, &err) != MG_OK)
-		fail_msg("%s\nin:\n%s", err.msg, script);
-}
-
-static mg_db *env_connect(const char *url_text)
-{
-	mg_url url;
-	mg_error err;
-	mg_db *db = NULL;
-
-	mg_error_init(&err);
-	if (mg_url_parse(&url, url_text, &err) != MG_OK || mg_db_open(&db, &url, NULL, &err) != MG_OK)
-		fail_msg("open: %s", err.msg);
-	mg_url_release(&url);
-	return db;
-}
+static const char env_charset[] = "CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci";
 
 static void env_reset(diff_env *e)
 {
-	mg_buf sql = MG_BUF_INIT;
-
 	if (e->dialect == MG_DIALECT_SQLITE) {
 		mg_db_close(e->db_a);
 		mg_db_close(e->db_b);
-		e->db_a = env_connect("sqlite://:memory:");
-		e->db_b = env_connect("sqlite://:memory:");
+		e->db_a = mg_test_db_open_url("sqlite://:memory:", NULL);
+		e->db_b = mg_test_db_open_url("sqlite://:memory:", NULL);
 		return;
 	}
 	if (e->dialect == MG_DIALECT_POSTGRESQL)
-		mg_buf_printf(&sql,
-			      "SET search_path TO public; DROP SCHEMA IF EXISTS %s CASCADE;"
-			      " DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s; CREATE SCHEMA %s;",
-			      e->a, e->b, e->a, e->b);
-	else
-		mg_buf_printf(&sql,
-			      "DROP DATABASE IF EXISTS %s; DROP DATABASE IF EXISTS %s;"
-			      "CREATE DATABASE %s CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci;"
-			      "CREATE DATABASE %s CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci;",
-			      e->a, e->b, e->a, e->b);
-	env_exec_raw(e->db_a, sql.ptr);
-	mg_buf_release(&sql);
+		mg_test_exec1_ok(e->db_a, "SET search_path TO public");
+	mg_test_ns_create(e->db_a, e->dialect, e->a, env_charset);
+	mg_test_ns_create(e->db_a, e->dialect, e->b, env_charset);
 }
 
 /* NULL when the server is not configured (the test is then skipped). */
@@ -82,10 +52,7 @@ static diff_env *env_open(mg_dialect dialect, const char *tag)
 		strcpy(e->a, "main");
 		strcpy(e->b, "main");
 	} else {
-		const char *url = mg_test_server_url(dialect == MG_DIALECT_POSTGRESQL
-							     ? "MIGRATE_TEST_PG_URL"
-							     : "MIGRATE_TEST_MYSQL_URL");
-		e->db_a = e->db_b = env_connect(url);
+		e->db_a = e->db_b = mg_test_db_open(dialect);
 		snprintf(e->a, sizeof(e->a), "diff_%s_%ld_a", tag, (long)getpid());
 		snprintf(e->b, sizeof(e->b), "diff_%s_%ld_b", tag, (long)getpid());
 	}
@@ -95,19 +62,12 @@ static diff_env *env_open(mg_dialect dialect, const char *tag)
 
 static void env_close(diff_env *e)
 {
-	mg_buf sql = MG_BUF_INIT;
-
 	if (!e)
 		return;
 	if (e->dialect == MG_DIALECT_POSTGRESQL)
-		mg_buf_printf(&sql, "SET search_path TO public; DROP SCHEMA IF EXISTS %s CASCADE;"
-				    " DROP SCHEMA IF EXISTS %s CASCADE;", e->a, e->b);
-	else if (e->dialect == MG_DIALECT_MYSQL)
-		mg_buf_printf(&sql, "DROP DATABASE IF EXISTS %s; DROP DATABASE IF EXISTS %s;",
-			      e->a, e->b);
-	if (sql.len)
-		env_exec_raw(e->db_a, sql.ptr);
-	mg_buf_release(&sql);
+		mg_test_exec1_ok(e->db_a, "SET search_path TO public");
+	mg_test_ns_drop(e->db_a, e->dialect, e->a);
+	mg_test_ns_drop(e->db_a, e->dialect, e->b);
 	if (e->db_b != e->db_a)
 		mg_db_close(e->db_b);
 	mg_db_close(e->db_a);
@@ -131,7 +91,7 @@ static void env_exec(diff_env *e, int side, const char *script)
 	mg_buf_puts(&sql, script);
 	if (e->dialect == MG_DIALECT_SQLITE)
 		mg_buf_puts(&sql, "\nCOMMIT;");
-	env_exec_raw(side ? e->db_b : e->db_a, sql.ptr);
+	mg_test_exec_ok(side ? e->db_b : e->db_a, sql.ptr);
 	mg_buf_release(&sql);
 }
 
@@ -144,13 +104,6 @@ static mg_catalog *env_read(diff_env *e, int side)
 	if (mg_catalog_read(side ? e->db_b : e->db_a, side ? e->b : e->a, &cat, &err) != MG_OK)
 		fail_msg("read: %s", err.msg);
 	return cat;
-}
-
-static char *env_dump(const mg_catalog *cat)
-{
-	mg_buf b = MG_BUF_INIT;
-	mg_catalog_dump(cat, &b);
-	return mg_buf_detach(&b);
 }
 
 static mg_diff *env_diff(const mg_catalog *a, const mg_catalog *b)
@@ -202,8 +155,8 @@ static char *roundtrip(diff_env *e, const char *ddl_a, const char *ddl_b)
 		env_exec(e, 1, ddl_b);
 	ca = env_read(e, 0);
 	cb = env_read(e, 1);
-	dump_a = env_dump(ca);
-	dump_b = env_dump(cb);
+	dump_a = mg_test_dump(ca);
+	dump_b = mg_test_dump(cb);
 	d = env_diff(ca, cb);
 	mg_diff_summary(d, &sb);
 	summary = mg_buf_detach(&sb);
@@ -215,7 +168,7 @@ static char *roundtrip(diff_env *e, const char *ddl_a, const char *ddl_b)
 	if (*up)
 		env_exec(e, 0, up);
 	ca2 = env_read(e, 0);
-	dump_a2 = env_dump(ca2);
+	dump_a2 = mg_test_dump(ca2);
 	/* An empty diff between two spellings of the same DDL leaves A as
 	 * it was written; otherwise A now reads exactly as B. */
 	if (mg_diff_count(d))
@@ -231,7 +184,7 @@ static char *roundtrip(diff_env *e, const char *ddl_a, const char *ddl_b)
 	if (*down)
 		env_exec(e, 0, down);
 	ca3 = env_read(e, 0);
-	dump_a3 = env_dump(ca3);
+	dump_a3 = mg_test_dump(ca3);
 	assert_dumps_equal("downgrade", dump_a3, dump_a, down);
 
 	mg_diff_free(d);
