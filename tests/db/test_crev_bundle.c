@@ -19,7 +19,7 @@
 #include "migrate/exec.h"
 #include "migrate/graph.h"
 #include "migrate/revision.h"
-#include "testutil.h"
+#include "dbfixture.h"
 #include "util/buf.h"
 
 typedef struct fixture {
@@ -105,8 +105,6 @@ static void remove_compiler(fixture *f)
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof(*f));
-	mg_url url;
-	mg_error err;
 	char text[4200];
 
 	f->dir = mg_test_tmpdir();
@@ -121,10 +119,7 @@ static int setup(void **state)
 	build_bundle(f, f->bundle);
 	remove_compiler(f);
 	snprintf(text, sizeof(text), "sqlite:///%s/test.db", f->dir);
-	mg_error_init(&err);
-	if (mg_url_parse(&url, text, &err) != MG_OK || mg_db_open(&f->db, &url, NULL, &err) != MG_OK)
-		fail_msg("open: %s", err.msg);
-	mg_url_release(&url);
+	f->db = mg_test_db_open_url(text, NULL);
 	*state = f;
 	return 0;
 }
@@ -164,21 +159,9 @@ static int run(fixture *f, int up, const char *target, const char *bundle, mg_er
 	return rc;
 }
 
-static char *query1(fixture *f, const char *sql)
-{
-	mg_rows rows;
-	mg_error err;
-	char *v;
-	if (mg_db_query(f->db, sql, 0, NULL, &rows, &err) != MG_OK)
-		fail_msg("query %s: %s", sql, err.msg);
-	v = strdup(rows.nrows && mg_rows_get(&rows, 0, 0) ? mg_rows_get(&rows, 0, 0) : "");
-	mg_rows_release(&rows);
-	return v;
-}
-
 static void expect_query(fixture *f, const char *sql, const char *want)
 {
-	char *v = query1(f, sql);
+	char *v = mg_test_query1(f->db, sql);
 	assert_string_equal(v, want);
 	free(v);
 }

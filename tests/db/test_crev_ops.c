@@ -14,7 +14,7 @@
 #include "crev/crev.h"
 #include "migrate/exec.h"
 #include "migrate/graph.h"
-#include "testutil.h"
+#include "dbfixture.h"
 #include "util/buf.h"
 
 typedef struct fixture {
@@ -30,22 +30,15 @@ static int counter;
 
 static int open_db(fixture *f, mg_dialect d)
 {
-	mg_url url;
-	mg_error err;
 	char path[4200];
-	const char *text;
 
 	f->d = d;
 	if (d == MG_DIALECT_SQLITE) {
 		snprintf(path, sizeof(path), "sqlite:///%s/test.db", f->dir);
-		text = path;
+		f->db = mg_test_db_open_url(path, NULL);
 	} else {
-		text = mg_test_server_url(d == MG_DIALECT_POSTGRESQL ? "MIGRATE_TEST_PG_URL" : "MIGRATE_TEST_MYSQL_URL");
+		f->db = mg_test_db_open(d);
 	}
-	mg_error_init(&err);
-	if (mg_url_parse(&url, text, &err) != MG_OK || mg_db_open(&f->db, &url, NULL, &err) != MG_OK)
-		fail_msg("open: %s", err.msg);
-	mg_url_release(&url);
 	return 0;
 }
 
@@ -107,19 +100,6 @@ static int run(fixture *f, int up, const char *target, mg_error *err)
 	rc = up ? mg_exec_upgrade(f->db, g, target, &o, err) : mg_exec_downgrade(f->db, g, target, &o, err);
 	mg_graph_free(g);
 	return rc;
-}
-
-/* One text cell or "" for a single-value query. */
-static char *query1(fixture *f, const char *sql)
-{
-	mg_rows rows;
-	mg_error err;
-	char *v;
-	if (mg_db_query(f->db, sql, 0, NULL, &rows, &err) != MG_OK)
-		fail_msg("query %s: %s", sql, err.msg);
-	v = strdup(rows.nrows && mg_rows_get(&rows, 0, 0) ? mg_rows_get(&rows, 0, 0) : "");
-	mg_rows_release(&rows);
-	return v;
 }
 
 /* The schema as text: tables, columns, indexes, constraints (version
@@ -241,10 +221,10 @@ static void every_operation(fixture *f)
 	assert_non_null(strstr(after, "ix_child_qty"));
 	assert_non_null(strstr(after, "uq_parent_name"));
 	assert_non_null(strstr(after, "fk_child_parent"));
-	v = query1(f, "SELECT count(*) FROM item JOIN parent ON parent.id = item.parent_id");
+	v = mg_test_query1(f->db, "SELECT count(*) FROM item JOIN parent ON parent.id = item.parent_id");
 	assert_string_equal(v, "2");
 	free(v);
-	v = query1(f, "SELECT name FROM parent WHERE id = 2");
+	v = mg_test_query1(f->db, "SELECT name FROM parent WHERE id = 2");
 	assert_string_equal(v, "beta's");
 	free(v);
 	/* NOT NULL and the new default took effect. */
@@ -254,7 +234,7 @@ static void every_operation(fixture *f)
 		assert_int_not_equal(mg_db_exec(f->db, "INSERT INTO item (parent_id, qty) VALUES (1, -1)", &e2), MG_OK);
 		assert_int_equal(mg_db_exec(f->db, "INSERT INTO item (parent_id) VALUES (1)", &e2), MG_OK);
 	}
-	v = query1(f, "SELECT qty FROM item WHERE parent_id = 1 AND qty <> 5");
+	v = mg_test_query1(f->db, "SELECT qty FROM item WHERE parent_id = 1 AND qty <> 5");
 	assert_string_equal(v, "1");
 	free(v);
 	if (run(f, 0, "base", &err) != MG_OK)
@@ -328,38 +308,38 @@ static void test_crev_ops__sqlite_rebuild_keeps_rows(void **state)
 	mg_test_write(f->versions, "aaaa00000002_rebuild.c", rebuild_c);
 	if (run(f, 1, "head", &err) != MG_OK)
 		fail_msg("upgrade: %s", err.msg);
-	v = query1(f, "SELECT count(*) || ',' || (SELECT count(*) FROM child) || ',' || (SELECT count(*) FROM audit) FROM parent");
+	v = mg_test_query1(f->db, "SELECT count(*) || ',' || (SELECT count(*) FROM child) || ',' || (SELECT count(*) FROM audit) FROM parent");
 	assert_string_equal(v, "3,3,3");
 	free(v);
-	sql = query1(f, "SELECT sql FROM sqlite_master WHERE name = 'parent'");
+	sql = mg_test_query1(f->db, "SELECT sql FROM sqlite_master WHERE name = 'parent'");
 	assert_non_null(strstr(sql, "VARCHAR(100) NOT NULL"));
 	assert_non_null(strstr(sql, "DEFAULT 'x'"));
 	assert_non_null(strstr(sql, "ck_name"));
 	free(sql);
-	v = query1(f, "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') AND name NOT LIKE 'sqlite%' ORDER BY name)");
+	v = mg_test_query1(f->db, "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') AND name NOT LIKE 'sqlite%' ORDER BY name)");
 	assert_string_equal(v, "ix_parent_name,tr_parent");
 	free(v);
-	v = query1(f, "SELECT count(*) FROM pragma_foreign_key_check");
+	v = mg_test_query1(f->db, "SELECT count(*) FROM pragma_foreign_key_check");
 	assert_string_equal(v, "0");
 	free(v);
-	v = query1(f, "PRAGMA foreign_keys");
+	v = mg_test_query1(f->db, "PRAGMA foreign_keys");
 	assert_string_equal(v, "1"); /* turned back on after the revision */
 	free(v);
 	/* The foreign key still cascades into the rebuilt parent. */
 	assert_int_equal(mg_db_exec(f->db, "DELETE FROM parent WHERE id = 1", &err), MG_OK);
-	v = query1(f, "SELECT count(*) FROM child");
+	v = mg_test_query1(f->db, "SELECT count(*) FROM child");
 	assert_string_equal(v, "2");
 	free(v);
 	/* The trigger fires on the rebuilt table. */
 	assert_int_equal(mg_db_exec(f->db, "INSERT INTO parent (id, name) VALUES (4, 'd')", &err), MG_OK);
-	v = query1(f, "SELECT count(*) FROM audit");
+	v = mg_test_query1(f->db, "SELECT count(*) FROM audit");
 	assert_string_equal(v, "4");
 	free(v);
 	/* The check is enforced, and the downgrade removes it keeping rows. */
 	assert_int_not_equal(mg_db_exec(f->db, "INSERT INTO parent (id, name) VALUES (5, '')", &err), MG_OK);
 	if (run(f, 0, "aaaa00000001", &err) != MG_OK)
 		fail_msg("downgrade: %s", err.msg);
-	v = query1(f, "SELECT count(*) || ',' || (SELECT count(*) FROM child) FROM parent");
+	v = mg_test_query1(f->db, "SELECT count(*) || ',' || (SELECT count(*) FROM child) FROM parent");
 	assert_string_equal(v, "3,2");
 	free(v);
 	assert_int_equal(mg_db_exec(f->db, "INSERT INTO parent (id, name) VALUES (5, '')", &err), MG_OK);
@@ -387,10 +367,10 @@ static void test_crev_ops__sqlite_rebuild_fk_violation_rolls_back(void **state)
 	assert_int_equal(run(f, 1, "aaaa00000001", &err), MG_OK);
 	assert_int_not_equal(run(f, 1, "head", &err), MG_OK);
 	assert_non_null(strstr(err.msg, "foreign key violations after rebuilding table child"));
-	v = query1(f, "SELECT sql FROM sqlite_master WHERE name = 'child'");
+	v = mg_test_query1(f->db, "SELECT sql FROM sqlite_master WHERE name = 'child'");
 	assert_null(strstr(v, "ck_pid"));
 	free(v);
-	v = query1(f, "SELECT count(*) FROM child");
+	v = mg_test_query1(f->db, "SELECT count(*) FROM child");
 	assert_string_equal(v, "3");
 	free(v);
 }
@@ -415,7 +395,7 @@ static void test_crev_ops__operation_error_applies_nothing(void **state)
 		      "int downgrade(migrate_op *op) { return migrate_drop_table(op, \"\"); }\n");
 	assert_int_equal(run(f, 1, "head", &err), MG_EINPUT);
 	assert_non_null(strstr(err.msg, "/bbbb00000001_bad.c: operation create_table: unknown type 'integr'"));
-	v = query1(f, "SELECT count(*) FROM sqlite_master WHERE name IN ('ok', 't')");
+	v = mg_test_query1(f->db, "SELECT count(*) FROM sqlite_master WHERE name IN ('ok', 't')");
 	assert_string_equal(v, "0");
 	free(v);
 }
@@ -439,7 +419,7 @@ static void test_crev_ops__compile_error(void **state)
 	assert_int_equal(run(f, 1, "head", &err), MG_EINPUT);
 	assert_non_null(strstr(err.msg, "compiling the C revision failed"));
 	assert_non_null(strstr(err.msg, "cccc00000001_broken.c:6:"));
-	v = query1(f, "SELECT count(*) FROM migrate_version");
+	v = mg_test_query1(f->db, "SELECT count(*) FROM migrate_version");
 	assert_string_equal(v, "0");
 	free(v);
 }
