@@ -183,15 +183,18 @@ static void *alloc_array(codec *k, size_t n, size_t size)
 	return n && !k->bad ? mg_arena_alloc(&k->c->arena, n * size) : NULL;
 }
 
-/* n strings (n known already): a presence mark (the array may be NULL even
- * with n > 0, as a view's column_types), then the items. */
-static void io_strs_n(codec *k, const char ***arr, size_t n, int nullable_items)
+/* n strings (n known already): a presence mark, then the items. Only an
+ * optional list (a view's column_types) may be absent with n > 0: for the
+ * others, readers index the array up to n. */
+static void io_strs_n(codec *k, const char ***arr, size_t n, int optional, int nullable_items)
 {
 	bool present = *arr != NULL;
 
 	io_bool(k, &present);
 	if (k->reading) {
 		*arr = NULL;
+		if (!present && n && !optional)
+			k->bad = 1;
 		if (!present || k->bad)
 			return;
 		if (n > (size_t)(k->end - k->p)) {
@@ -214,7 +217,7 @@ static void io_strs_n(codec *k, const char ***arr, size_t n, int nullable_items)
 static void io_strs(codec *k, const char ***arr, size_t *n)
 {
 	*n = io_count(k, *n);
-	io_strs_n(k, arr, *n, 0);
+	io_strs_n(k, arr, *n, 0, 0);
 }
 
 /* An array of pointers to structs, each visited by fn. */
@@ -302,7 +305,7 @@ static void io_foreign_key(codec *k, mg_foreign_key *fk)
 	io_strs(k, &fk->columns, &fk->ncolumns);
 	io_str_opt(k, &fk->ref_schema);
 	io_str(k, &fk->ref_table);
-	io_strs_n(k, &fk->ref_columns, fk->ncolumns, 0);
+	io_strs_n(k, &fk->ref_columns, fk->ncolumns, 0, 0);
 	IO_ENUM(k, fk->on_update, MG_FK_SET_DEFAULT);
 	IO_ENUM(k, fk->on_delete, MG_FK_SET_DEFAULT);
 	io_bool(k, &fk->deferrable);
@@ -335,7 +338,7 @@ static void io_view(codec *k, mg_view *v)
 	io_str_opt(k, &v->definition);
 	io_bool(k, &v->materialized);
 	io_strs(k, &v->columns, &v->ncolumns);
-	io_strs_n(k, &v->column_types, v->ncolumns, 1);
+	io_strs_n(k, &v->column_types, v->ncolumns, 1, 1);
 	io_str_opt(k, &v->check_option);
 	io_str_opt(k, &v->security);
 	IO_PTRS(k, v->indexes, v->nindexes, io_index);
