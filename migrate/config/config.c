@@ -786,8 +786,13 @@ static int select_db(parser *p, mg_config *cfg, const mg_config_options *o, cons
 	} else if (cfg->default_db) {
 		if (!(cfg->db = find_db(cfg, cfg->default_db))) {
 			const entry *e = find_entry(msec, "default_db");
-			return mg_error_set(p->err, MG_EINPUT, "%s:%d: default_db '%s' is not declared (%s)",
-					    p->file, e->line, cfg->default_db, declared_labels(p->arena, cfg));
+			/* Expanded from the environment, it may be a URL put in
+			 * the wrong variable: never show its password. */
+			char *red = mg_url_redact(cfg->default_db);
+			int rc = mg_error_set(p->err, MG_EINPUT, "%s:%d: default_db '%s' is not declared (%s)",
+					      p->file, e->line, red, declared_labels(p->arena, cfg));
+			free(red);
+			return rc;
 		}
 	} else if (cfg->ndbs == 1) {
 		cfg->db = &cfg->dbs[0];

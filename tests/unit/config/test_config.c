@@ -539,6 +539,18 @@ static void test_config_malformed__no_password_in_message(void **state)
 	assert_error_at(f, 3, "unterminated section header '[postgresql://u:***@h/db' (missing ']')");
 }
 
+/* Found by tests/fuzz/fuzz_config.c: a default_db expanded from a variable
+ * that holds a URL was echoed with its password. */
+static void test_config_malformed__no_password_in_default_db(void **state)
+{
+	fixture *f = *state;
+	setenv("MG_T_OTHER", "postgresql://app:s3cr%40t@db.example.com:5432/app?sslmode=require", 1);
+	assert_int_equal(load(f, "[migrate]\ndefault_db = ${MG_T_OTHER}\n"), MG_EINPUT);
+	unsetenv("MG_T_OTHER");
+	assert_error_at(f, 2, "default_db 'postgresql://app:***@db.example.com:5432/app?sslmode=require' is not "
+			      "declared (migrate.ini declares no [db:LABEL] section)");
+}
+
 static void test_config_warnings__unknown_keys_and_sections(void **state)
 {
 	fixture *f = *state;
@@ -711,6 +723,7 @@ int main(void)
 		T(test_config_malformed__first_error_wins),
 		T(test_config_malformed__structure),
 		T(test_config_malformed__no_password_in_message),
+		T(test_config_malformed__no_password_in_default_db),
 		T(test_config_warnings__unknown_keys_and_sections),
 		T(test_config_cache_dir__defaults),
 		T(test_config_find__explicit_path),
