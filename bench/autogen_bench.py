@@ -87,7 +87,7 @@ def run(b, R):
             vfiles = [f for f in os.listdir(os.path.join(adir, "versions")) if f.endswith(".py")]
             al_ops = sum(open(os.path.join(adir, "versions", f)).read().count("op.") for f in vfiles)
             clean()
-            db.drop_version_tables()    # Alembic created alembic_version
+            db.sql("DROP TABLE IF EXISTS alembic_version")    # Alembic created it
             if m in b.a.diff_sizes:
                 argv, stdin, senv = scratch_script(db, os.path.join(mdir, "models.sql"), b.work)
                 R.log("autogen %s M=%d: raw client applies models.sql" % (db.name, m))
