@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "cli/run_common.h"
-#include "migrate/vcs.h"
 #include "util/buf.h"
 
 static void print_event(void *ctx, const mg_exec_event *ev)
@@ -68,9 +67,6 @@ int mg_run_prepare(mg_run *r, mg_cli *cli)
 
 	r->cli = cli;
 	if ((rc = mg_cli_need_config(cli)) != MG_OK || (rc = mg_cli_need_graph(cli)) != MG_OK)
-		return rc;
-	/* The log rows carry each file's git blob id (check compares them). */
-	if ((rc = mg_vcs_fill_checksums(cli->graph, &cli->err)) != MG_OK)
 		return rc;
 	cfg = &cli->config;
 	r->opts.version_table = cfg->version_table;

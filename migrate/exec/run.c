@@ -13,6 +13,7 @@
 #include "crev/crev.h"
 #include "exec/version_table.h"
 #include "migrate/exec.h"
+#include "migrate/vcs.h"
 #include "sql/placeholder.h"
 #include "sql/quote.h"
 #include "sql/split.h"
@@ -40,6 +41,20 @@ typedef struct run_ctx {
 	unsigned crev_flags; /* C revisions: MG_CREV_* of the step being run */
 	mg_buf lock_name;
 } run_ctx;
+
+/* The checksum a log row records: the file's git blob id, computed only for
+ * the revisions a run logs (hashing every file of a large graph would cost
+ * more than the run). A file that cannot be read logs NULL. */
+static const char *log_checksum(const mg_revision *rev, char buf[41])
+{
+	mg_error ignored;
+
+	if (rev->checksum[0])
+		return rev->checksum;
+	if (mg_vcs_file_blob_id(rev->path, buf, &ignored) != MG_OK)
+		buf[0] = '\0';
+	return buf;
+}
 
 static double now_seconds(void)
 {
@@ -470,7 +485,8 @@ static int run_step(run_ctx *c, const mg_revision *rev, int upgrade, size_t inde
 	/* The log is written as the session's own user: the revision's role
 	 * need not have rights on the version table. */
 	if (skip == 0) {
-		mg_vt_sql_log_start(&c->vt, &c->sql, rev->id, direction, rev->checksum,
+		char sum[41];
+		mg_vt_sql_log_start(&c->vt, &c->sql, rev->id, direction, log_checksum(rev, sum),
 				    c->db && c->d == MG_DIALECT_SQLITE ? mg_db_user(c->db) : NULL);
 		if ((rc = sink(c, c->sql.ptr)) != MG_OK)
 			goto fail;
@@ -779,7 +795,8 @@ int mg_exec_stamp(mg_db *db, const mg_graph *g, const char *target, int purge,
 	if ((rc = sink(&c, c.sql.ptr)) != MG_OK)
 		goto fail;
 	for (size_t t = 0; t < targets.len; t++) {
-		mg_vt_sql_log_start(&c.vt, &c.sql, targets.items[t]->id, "stamp", targets.items[t]->checksum,
+		char sum[41];
+		mg_vt_sql_log_start(&c.vt, &c.sql, targets.items[t]->id, "stamp", log_checksum(targets.items[t], sum),
 				    c.db && c.d == MG_DIALECT_SQLITE ? mg_db_user(c.db) : NULL);
 		if ((rc = sink(&c, c.sql.ptr)) != MG_OK)
 			goto fail;

@@ -24,9 +24,13 @@ struct json_t;
 /* ---- checksums ---------------------------------------------------------- */
 
 /* The git blob id of data (40 lowercase hex digits + NUL in out), as
- * `git hash-object` gives it; no repository is needed. MG_EIO if libgit2
+ * `git hash-object` gives it; no repository is needed. MG_EIO if hashing
  * fails. */
 int mg_vcs_blob_id(const void *data, size_t len, char out[41], mg_error *err);
+
+/* The blob id of a file's bytes; MG_EIO "cannot read 'FILE': ..." when it
+ * cannot be read (out is then ""). */
+int mg_vcs_file_blob_id(const char *path, char out[41], mg_error *err);
 
 /* Fills rev->checksum of every revision of g from its file's bytes (one read
  * each). MG_EIO "cannot read 'FILE': ..." when a file is gone. */
