@@ -14,7 +14,7 @@
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
  *     -Imigrate/include -Imigrate tests/fuzz/fuzz_catalog.c build-fuzz/libmigrate_fuzz.a \
- *     $(pkg-config --libs libpq mysqlclient sqlite3 libgit2 inih jansson) -ldl -lm -o fuzz_catalog
+ *     $(pkg-config --libs libpq mysqlclient sqlite3 libgit2 inih jansson libcrypto) -ldl -lm -o fuzz_catalog
  *   ./fuzz_catalog -max_total_time=60 -dict=tests/fuzz/catalog.dict
  */
 #include <stdint.h>

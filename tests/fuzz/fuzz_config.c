@@ -10,7 +10,7 @@
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
  *     -Imigrate/include -Imigrate tests/fuzz/fuzz_config.c build-fuzz/libmigrate_fuzz.a \
- *     $(pkg-config --libs libpq mysqlclient sqlite3 libgit2 inih jansson) -ldl -lm -o fuzz_config
+ *     $(pkg-config --libs libpq mysqlclient sqlite3 libgit2 inih jansson libcrypto) -ldl -lm -o fuzz_config
  *   ./fuzz_config -max_total_time=60 -dict=tests/fuzz/config.dict
  */
 #include <stdint.h>

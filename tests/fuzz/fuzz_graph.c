@@ -12,7 +12,7 @@
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
  *     -Imigrate/include -Imigrate tests/fuzz/fuzz_graph.c build-fuzz/libmigrate_fuzz.a \
- *     $(pkg-config --libs libpq mysqlclient sqlite3 libgit2 inih jansson) -ldl -lm -o fuzz_graph
+ *     $(pkg-config --libs libpq mysqlclient sqlite3 libgit2 inih jansson libcrypto) -ldl -lm -o fuzz_graph
  *   ./fuzz_graph -max_total_time=60 -dict=tests/fuzz/graph.dict
  */
 #include <stdint.h>

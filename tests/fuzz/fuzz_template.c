@@ -10,7 +10,7 @@
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
  *     -Imigrate/include -Imigrate tests/fuzz/fuzz_template.c build-fuzz/libmigrate_fuzz.a \
- *     $(pkg-config --libs libpq mysqlclient sqlite3 libgit2 inih jansson) -ldl -lm -o fuzz_template
+ *     $(pkg-config --libs libpq mysqlclient sqlite3 libgit2 inih jansson libcrypto) -ldl -lm -o fuzz_template
  *   ./fuzz_template -max_total_time=60 -dict=tests/fuzz/template.dict
  */
 #include <stdint.h>

@@ -12,7 +12,7 @@
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
  *     -Imigrate/include -Imigrate tests/fuzz/fuzz_url.c build-fuzz/libmigrate_fuzz.a \
- *     $(pkg-config --libs libpq mysqlclient sqlite3 libgit2 inih jansson) -ldl -lm -o fuzz_url
+ *     $(pkg-config --libs libpq mysqlclient sqlite3 libgit2 inih jansson libcrypto) -ldl -lm -o fuzz_url
  *   ./fuzz_url -max_total_time=60 -dict=tests/fuzz/url.dict
  */
 #include <stdint.h>

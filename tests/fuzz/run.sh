@@ -30,8 +30,8 @@ cflags=(-g -O1 -std=c11 -D_GNU_SOURCE -fno-omit-frame-pointer
 	-DMG_HAVE_POSTGRESQL -DMG_HAVE_MYSQL -DMG_HAVE_SQLITE
 	"-DMIGRATE_SOURCE_DIR=\"$root\"" "-DMIGRATE_BINARY_DIR=\"$out\"" "-DMIGRATE_INCLUDE_DIR=\"$root/migrate/include\""
 	-Imigrate/include -Imigrate -I"$out/generated"
-	$(pkg-config --cflags libpq mysqlclient sqlite3 libgit2 inih jansson))
-libs=($(pkg-config --libs libpq mysqlclient sqlite3 libgit2 inih jansson) -ldl -lm)
+	$(pkg-config --cflags libpq mysqlclient sqlite3 libgit2 inih jansson libcrypto))
+libs=($(pkg-config --libs libpq mysqlclient sqlite3 libgit2 inih jansson libcrypto) -ldl -lm)
 san=(-fsanitize=address,undefined -fno-sanitize-recover=undefined)
 
 # The engine (every migrate/ source but the command line), instrumented for
@@ -39,8 +39,10 @@ san=(-fsanitize=address,undefined -fno-sanitize-recover=undefined)
 echo "== compiling migrate/ with $CC"
 newest_h=$(find migrate -name '*.h' -newer "$out/libmigrate_fuzz.a" 2>/dev/null | head -1 || true)
 [ -e "$out/libmigrate_fuzz.a" ] || newest_h=all
+objs=()
 for src in $(find migrate -name '*.c' -not -path 'migrate/cli/*' | sort); do
 	o=$out/obj/$(echo "$src" | tr / _ | sed 's/\.c$/.o/')
+	objs+=("$o")
 	if [ -n "$newest_h" ] || [ ! -e "$o" ] || [ "$src" -nt "$o" ]; then
 		while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
 		"$CC" "${cflags[@]}" "${san[@]}" -fsanitize=fuzzer-no-link -c "$src" -o "$o" &
@@ -48,7 +50,7 @@ for src in $(find migrate -name '*.c' -not -path 'migrate/cli/*' | sort); do
 done
 while [ "$(jobs -rp | wc -l)" -gt 0 ]; do wait -n; done
 rm -f "$out/libmigrate_fuzz.a"
-ar rcs "$out/libmigrate_fuzz.a" "$out"/obj/*.o
+ar rcs "$out/libmigrate_fuzz.a" "${objs[@]}"
 
 for t in "${targets[@]}"; do
 	echo "== building fuzz_$t"
