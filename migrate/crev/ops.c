@@ -847,21 +847,28 @@ static int add_constraint(crev_ctx *c, const char *op, const char *name, const c
 	return rc;
 }
 
-static int op_create_unique(migrate_op *op, const char *name, const char *table, const char *columns)
+/* UNIQUE (...) and PRIMARY KEY (...): a named constraint over a column list. */
+static int add_column_list_constraint(migrate_op *op, const char *opname, const char *keyword,
+				      const char *name, const char *table, const char *columns)
 {
 	crev_ctx *c = CTX(op);
 	mg_buf body = MG_BUF_INIT;
 	int rc;
-	if (!(rc = need_name(c, "create_unique", "constraint name", name)) &&
-	    !(rc = need_name(c, "create_unique", "table name", table))) {
-		mg_buf_puts(&body, "UNIQUE (");
-		if (!(rc = ident_list(c, "create_unique", &body, columns, "columns"))) {
+	if (!(rc = need_name(c, opname, "constraint name", name)) &&
+	    !(rc = need_name(c, opname, "table name", table))) {
+		mg_buf_printf(&body, "%s (", keyword);
+		if (!(rc = ident_list(c, opname, &body, columns, "columns"))) {
 			mg_buf_putc(&body, ')');
-			rc = add_constraint(c, "create_unique", name, table, &body);
+			rc = add_constraint(c, opname, name, table, &body);
 		}
 	}
 	mg_buf_release(&body);
 	return rc;
+}
+
+static int op_create_unique(migrate_op *op, const char *name, const char *table, const char *columns)
+{
+	return add_column_list_constraint(op, "create_unique", "UNIQUE", name, table, columns);
 }
 
 static int op_create_check(migrate_op *op, const char *name, const char *table, const char *condition)
@@ -881,19 +888,7 @@ static int op_create_check(migrate_op *op, const char *name, const char *table, 
 
 static int op_create_primary_key(migrate_op *op, const char *name, const char *table, const char *columns)
 {
-	crev_ctx *c = CTX(op);
-	mg_buf body = MG_BUF_INIT;
-	int rc;
-	if (!(rc = need_name(c, "create_primary_key", "constraint name", name)) &&
-	    !(rc = need_name(c, "create_primary_key", "table name", table))) {
-		mg_buf_puts(&body, "PRIMARY KEY (");
-		if (!(rc = ident_list(c, "create_primary_key", &body, columns, "columns"))) {
-			mg_buf_putc(&body, ')');
-			rc = add_constraint(c, "create_primary_key", name, table, &body);
-		}
-	}
-	mg_buf_release(&body);
-	return rc;
+	return add_column_list_constraint(op, "create_primary_key", "PRIMARY KEY", name, table, columns);
 }
 
 static int op_create_foreign_key(migrate_op *op, const char *name, const char *table, const char *columns,

@@ -101,17 +101,6 @@ const char *mg_db_param(mg_dialect d, int n, char buf[16])
 	return buf;
 }
 
-/* The first line of a statement, for error messages: enough to recognise it. */
-static void first_line_of(const mg_stmt *st, char *out, size_t outsize)
-{
-	size_t n = 0;
-	while (n < st->len && st->text[n] != '\n' && st->text[n] != '\r')
-		n++;
-	if (n > 200)
-		n = 200;
-	snprintf(out, outsize, "%.*s%s", (int)n, st->text, n < st->len ? " ..." : "");
-}
-
 int mg_db_exec_script(mg_db *db, const char *script, const char *origin, int first_line,
 		      size_t *failed_index, mg_error *err)
 {
@@ -131,13 +120,7 @@ int mg_db_exec_script(mg_db *db, const char *script, const char *origin, int fir
 		mg_buf_add(&stmt, st->text, st->len);
 		rc = db->exec(db, stmt.ptr, err);
 		if (rc != MG_OK) {
-			char first[256], msg[MG_ERROR_MSG_MAX];
-			first_line_of(st, first, sizeof(first));
-			if (snprintf(msg, sizeof(msg), "%s:%d: %s\n    in statement: %s",
-				     origin ? origin : "script", first_line + st->line - 1, err->msg,
-				     first) >= (int)sizeof(msg))
-				msg[sizeof(msg) - 1] = '\0'; /* cut: the start says what failed */
-			memcpy(err->msg, msg, sizeof(msg));
+			mg_stmt_error(err, st, origin, first_line);
 			if (failed_index)
 				*failed_index = i;
 			goto out;

@@ -319,16 +319,6 @@ static void stmt_hash(const char *text, size_t len, char out[17])
 	snprintf(out, 17, "%016llx", h);
 }
 
-static void first_line(const char *text, size_t len, mg_buf *out)
-{
-	size_t n = 0;
-	while (n < len && text[n] != '\n' && text[n] != '\r')
-		n++;
-	mg_buf_add(out, text, n > 200 ? 200 : n);
-	if (n < len || n > 200)
-		mg_buf_puts(out, " ...");
-}
-
 static int apply_version_update(run_ctx *c, const mg_revlist *removed, const mg_revlist *added)
 {
 	size_t i = 0;
@@ -515,14 +505,7 @@ static int run_step(run_ctx *c, const mg_revision *rev, int upgrade, size_t inde
 		mg_buf_add(&c->sql, stmts.items[i].text, stmts.items[i].len);
 		rc = sink(c, c->sql.ptr);
 		if (rc != MG_OK) {
-			mg_buf line = MG_BUF_INIT;
-			char msg[MG_ERROR_MSG_MAX];
-			first_line(stmts.items[i].text, stmts.items[i].len, &line);
-			if (snprintf(msg, sizeof(msg), "%s:%d: %s\n    in statement: %s", rev->path,
-				     first + stmts.items[i].line - 1, c->err->msg, line.ptr) >= (int)sizeof(msg))
-				msg[sizeof(msg) - 1] = '\0'; /* cut: the start says what failed */
-			memcpy(c->err->msg, msg, sizeof(msg));
-			mg_buf_release(&line);
+			mg_stmt_error(c->err, &stmts.items[i], rev->path, first);
 			goto fail;
 		}
 		if (!transactional) {

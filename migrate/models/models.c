@@ -109,16 +109,6 @@ static const char *lookup_placeholder(void *ctx, const char *name)
 	return NULL;
 }
 
-static void first_line_of(const mg_stmt *st, char *out, size_t outsize)
-{
-	size_t n = 0;
-	while (n < st->len && st->text[n] != '\n' && st->text[n] != '\r')
-		n++;
-	if (n > 200)
-		n = 200;
-	snprintf(out, outsize, "%.*s%s", (int)n, st->text, n < st->len ? " ..." : "");
-}
-
 static int apply_file(models_run *r, const char *file, mg_error *err)
 {
 	mg_buf raw = MG_BUF_INIT, text = MG_BUF_INIT, one = MG_BUF_INIT;
@@ -144,12 +134,7 @@ static int apply_file(models_run *r, const char *file, mg_error *err)
 		mg_buf_clear(&one);
 		mg_buf_add(&one, st->text, st->len);
 		if ((rc = mg_db_exec(r->db, one.ptr, err)) != MG_OK) {
-			char first[256], msg[MG_ERROR_MSG_MAX];
-			first_line_of(st, first, sizeof(first));
-			if (snprintf(msg, sizeof(msg), "%s:%d: %s\n    in statement: %s", file, st->line, err->msg,
-				     first) >= (int)sizeof(msg))
-				msg[sizeof(msg) - 1] = '\0';
-			memcpy(err->msg, msg, sizeof(msg));
+			mg_stmt_error(err, st, file, 1);
 			goto out;
 		}
 	}

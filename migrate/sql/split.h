@@ -39,4 +39,10 @@ void mg_stmt_list_release(mg_stmt_list *list);
 int mg_sql_split(mg_dialect dialect, const char *script, size_t len, mg_stmt_list *out,
 		 mg_error *err);
 
+/* Rewrites err->msg (already holding the server's message) as
+ * "ORIGIN:LINE: message\n    in statement: <st's first line>", LINE being
+ * st's line counted from first_line (the line of the script's first byte in
+ * ORIGIN). origin NULL reads "script". err->code is left as it is. */
+void mg_stmt_error(mg_error *err, const mg_stmt *st, const char *origin, int first_line);
+
 #endif
