@@ -5,7 +5,6 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
-#include <git2.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 
 #include "crev/crev_int.h"
 #include "migrate/bundle.h"
+#include "migrate/vcs.h"
 
 /* The C definition of crev_bundle_table, as the generated table object
  * compiles it; it must match crev_int.h. */
@@ -40,24 +40,8 @@ static const char *const object_flags[] = { "-std=c11", "-fPIC", "-O1", "-c", NU
 
 int mg_bundle_content_hash(const char *path, char out[41], mg_error *err)
 {
-	mg_buf file = MG_BUF_INIT;
-	git_oid oid;
-	int rc = MG_OK;
-
-	if (mg_buf_read_file(&file, path) != 0) {
-		int e = errno;
-		mg_buf_release(&file);
-		return mg_error_set(err, MG_EIO, "%s: cannot read the C revision: %s", path, strerror(e));
-	}
-	git_libgit2_init();
-	if (git_odb_hash(&oid, file.ptr, file.len, GIT_OBJECT_BLOB) != 0)
-		rc = mg_error_set(err, MG_EIO, "%s: cannot hash the file: %s", path,
-				  git_error_last() ? git_error_last()->message : "libgit2 failed");
-	else
-		git_oid_tostr(out, 41, &oid);
-	git_libgit2_shutdown();
-	mg_buf_release(&file);
-	return rc;
+	/* The file's git blob id, as the version log's checksums. */
+	return mg_vcs_file_blob_id(path, out, err);
 }
 
 char *mg_bundle_manifest_path(const char *path)

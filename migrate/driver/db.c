@@ -9,28 +9,59 @@
 #include "migrate/sys/driver.h"
 #include "sql/split.h"
 #include "util/buf.h"
+#include "migrate/sys/module.h"
 
-static const mg_driver_entry available_backends[] = {
+/*
+ * The backends: SQLite is built in (the demo and the embedded default need
+ * no server); PostgreSQL and MySQL are modules loaded when a URL asks for
+ * them (migrate/sys/module.h), each exporting an mg_driver_module.
+ */
+typedef struct backend {
+	const char *scheme;
+	mg_dialect dialect;
+	int (*open)(mg_db **out, const mg_url *url, const mg_db_options *opts, mg_error *err);
+	const char *module; /* when open is NULL: the module that has it */
+} backend;
+
+static const backend available_backends[] = {
 #ifdef MG_HAVE_POSTGRESQL
-	{ "postgresql", MG_DIALECT_POSTGRESQL, mg_postgres_open },
+	{ "postgresql", MG_DIALECT_POSTGRESQL, NULL, "migrate-postgresql" },
 #endif
 #ifdef MG_HAVE_MYSQL
-	{ "mysql", MG_DIALECT_MYSQL, mg_mysql_open },
+	{ "mysql", MG_DIALECT_MYSQL, NULL, "migrate-mysql" },
 #endif
 #ifdef MG_HAVE_SQLITE
-	{ "sqlite", MG_DIALECT_SQLITE, mg_sqlite_open },
+	{ "sqlite", MG_DIALECT_SQLITE, mg_sqlite_open, NULL },
 #endif
-	{ NULL, MG_DIALECT_NONE, NULL },
+	{ NULL, MG_DIALECT_NONE, NULL, NULL },
 };
+
+static int open_module(const backend *b, mg_db **out, const mg_url *url, const mg_db_options *opts,
+		       mg_error *err)
+{
+	char what[64];
+	const mg_driver_module *m;
+
+	snprintf(what, sizeof(what), "the %s driver", b->scheme);
+	m = mg_module_load(b->module, MG_DRIVER_MODULE_SYMBOL, what, err);
+	if (!m)
+		return err ? err->code : MG_ENOTBUILT;
+	if (m->entry.dialect != b->dialect)
+		return mg_error_set(err, MG_EIO, "%s: module %s serves another dialect", what, b->module);
+	return m->entry.open(out, url, opts, err);
+}
 
 int mg_db_open(mg_db **out, const mg_url *url, const mg_db_options *opts, mg_error *err)
 {
 	static const mg_db_options defaults = { 10, NULL };
 
 	*out = NULL;
-	for (const mg_driver_entry *e = available_backends; e->scheme; e++) {
-		if (e->dialect == url->dialect)
-			return e->open(out, url, opts ? opts : &defaults, err);
+	if (!opts)
+		opts = &defaults;
+	for (const backend *b = available_backends; b->scheme; b++) {
+		if (b->dialect != url->dialect)
+			continue;
+		return b->open ? b->open(out, url, opts, err) : open_module(b, out, url, opts, err);
 	}
 	return mg_error_set(err, MG_ENOTBUILT, "the %s driver is not built into this migrate",
 			    mg_dialect_name(url->dialect) ? mg_dialect_name(url->dialect) : url->scheme);

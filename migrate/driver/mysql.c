@@ -296,7 +296,7 @@ static int lock_mysql(mg_db *db, const char *name, int timeout_ms, mg_error *err
 static int unlock_mysql(mg_db *db, const char *name, mg_error *err);
 static void close_mysql(mg_db *db);
 
-int mg_mysql_open(mg_db **out, const mg_url *url, const mg_db_options *opts, mg_error *err)
+static int mysql_driver_open(mg_db **out, const mg_url *url, const mg_db_options *opts, mg_error *err)
 {
 	conn_settings s;
 	mg_mysql *m;
@@ -812,3 +812,10 @@ static int unlock_mysql(mg_db *db, const char *name, mg_error *err)
 	free(released);
 	return MG_OK;
 }
+
+/* The module's one export (migrate/sys/module.h): the registry in driver/db.c
+ * loads this file's shared module when a mysql URL is opened. */
+MG_MODULE_EXPORT const mg_driver_module mg_driver_export = {
+	MG_MODULE_HEADER,
+	{ "mysql", MG_DIALECT_MYSQL, mysql_driver_open },
+};

@@ -388,7 +388,7 @@ static void set_banner(mg_db *db, int v)
 			 v % 100);
 }
 
-int mg_postgres_open(mg_db **out, const mg_url *url, const mg_db_options *opts, mg_error *err)
+static int postgres_driver_open(mg_db **out, const mg_url *url, const mg_db_options *opts, mg_error *err)
 {
 	const char *keys[MAX_CONN_KEYWORDS + 8], *values[MAX_CONN_KEYWORDS + 8];
 	char port[16], timeout[16];
@@ -477,3 +477,10 @@ int mg_postgres_open(mg_db **out, const mg_url *url, const mg_db_options *opts, 
 	*out = &pg->base;
 	return MG_OK;
 }
+
+/* The module's one export (migrate/sys/module.h): the registry in driver/db.c
+ * loads this file's shared module when a postgresql URL is opened. */
+MG_MODULE_EXPORT const mg_driver_module mg_driver_export = {
+	MG_MODULE_HEADER,
+	{ "postgresql", MG_DIALECT_POSTGRESQL, postgres_driver_open },
+};

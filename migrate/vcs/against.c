@@ -8,7 +8,7 @@
 
 #include "util/buf.h"
 #include "util/map.h"
-#include "vcs/vcs_int.h"
+#include "vcs/vcs_git.h"
 
 static int in_list(const mg_revlist *l, const mg_revision *rev)
 {
@@ -157,7 +157,7 @@ done:
 	return rc;
 }
 
-int mg_vcs_check_against(mg_vcs_repo *r, const char *ref, mg_graph *work, const char *const *dirs,
+int vcs_git_check_against(mg_vcs_repo *r, const char *ref, mg_graph *work, const char *const *dirs,
 			 size_t ndirs, mg_vcs_findings *out, mg_error *err)
 {
 	mg_graph *at = NULL;
@@ -166,7 +166,7 @@ int mg_vcs_check_against(mg_vcs_repo *r, const char *ref, mg_graph *work, const 
 
 	if ((rc = mg_vcs_fill_checksums(work, err)) != MG_OK)
 		return rc;
-	if ((rc = mg_vcs_graph_at(r, ref, dirs, ndirs, &at, err)) != MG_OK)
+	if ((rc = vcs_git_graph_at(r, ref, dirs, ndirs, &at, err)) != MG_OK)
 		return rc;
 	if ((rc = mg_vcs_rel_dirs(r, dirs, ndirs, &rel, err)) != MG_OK)
 		goto done;

@@ -10,18 +10,7 @@
 
 #include "util/buf.h"
 #include "util/map.h"
-#include "vcs/vcs_int.h"
-
-void mg_vcs_origins_free(mg_vcs_origin *o, size_t n)
-{
-	if (!o)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		free(o[i].author);
-		free(o[i].email);
-	}
-	free(o);
-}
+#include "vcs/vcs_git.h"
 
 static void format_date(const git_time *t, char out[32])
 {
@@ -68,7 +57,7 @@ static int in_other_parent(const git_commit *c, const char *path)
 	return found;
 }
 
-int mg_vcs_origins(mg_vcs_repo *r, const mg_graph *g, const char *const *dirs, size_t ndirs,
+int vcs_git_origins(mg_vcs_repo *r, const mg_graph *g, const char *const *dirs, size_t ndirs,
 		   mg_vcs_origin **out, mg_error *err)
 {
 	size_t n = mg_graph_count(g), pending = 0;

@@ -17,7 +17,7 @@
 #include "util/buf.h"
 #include "util/map.h"
 #include "util/vec.h"
-#include "vcs/vcs_int.h"
+#include "vcs/vcs_git.h"
 
 int mg_vcs_git_error(mg_error *err, int code, const char *what)
 {
@@ -44,7 +44,7 @@ void mg_vcs_free_strv(char **v, size_t n)
 	free(v);
 }
 
-int mg_vcs_open(mg_vcs_repo **out, const char *start, const char *needed_by, mg_error *err)
+int vcs_git_open(mg_vcs_repo **out, const char *start, const char *needed_by, mg_error *err)
 {
 	git_repository *repo = NULL;
 	mg_vcs_repo *r;
@@ -65,31 +65,27 @@ int mg_vcs_open(mg_vcs_repo **out, const char *start, const char *needed_by, mg_
 		return rc;
 	}
 	r = mg_xcalloc(1, sizeof(*r));
+	r->head.api = &mg_vcs_git_module;
 	r->repo = repo;
 	if (realpath(git_repository_workdir(repo), real)) {
 		mg_buf b = MG_BUF_INIT;
 		mg_buf_printf(&b, "%s%s", real, strcmp(real, "/") == 0 ? "" : "/");
-		r->workdir = mg_buf_detach(&b);
+		r->head.workdir = mg_buf_detach(&b);
 	} else {
-		r->workdir = mg_xstrdup(git_repository_workdir(repo));
+		r->head.workdir = mg_xstrdup(git_repository_workdir(repo));
 	}
 	*out = r;
 	return MG_OK;
 }
 
-void mg_vcs_close(mg_vcs_repo *r)
+void vcs_git_close(mg_vcs_repo *r)
 {
 	if (!r)
 		return;
 	git_repository_free(r->repo);
-	free(r->workdir);
+	free(r->head.workdir);
 	free(r);
 	git_libgit2_shutdown();
-}
-
-const char *mg_vcs_workdir(const mg_vcs_repo *r)
-{
-	return r->workdir;
 }
 
 /* The real path of p; when p does not exist, its folder's real path and its
@@ -118,11 +114,11 @@ static char *real_path(const char *p)
 static char *work_relpath(const mg_vcs_repo *r, const char *path)
 {
 	char *real = real_path(path), *rel = NULL;
-	size_t n = strlen(r->workdir);
+	size_t n = strlen(r->head.workdir);
 
-	if (strlen(real) + 1 == n && strncmp(real, r->workdir, n - 1) == 0)
+	if (strlen(real) + 1 == n && strncmp(real, r->head.workdir, n - 1) == 0)
 		rel = mg_xstrdup("");
-	else if (strncmp(real, r->workdir, n) == 0)
+	else if (strncmp(real, r->head.workdir, n) == 0)
 		rel = mg_xstrdup(real + n);
 	free(real);
 	return rel;
@@ -138,7 +134,7 @@ int mg_vcs_rel_dirs(const mg_vcs_repo *r, const char *const *dirs, size_t ndirs,
 			mg_vcs_free_strv(v, i);
 			*rel = NULL;
 			return mg_error_set(err, MG_EINPUT, "version folder '%s' is outside the git work tree '%s'",
-					    dirs[i], r->workdir);
+					    dirs[i], r->head.workdir);
 		}
 	}
 	*rel = v;
@@ -261,7 +257,7 @@ static int collect(git_repository *repo, git_tree *tree, const char *prefix, int
 	return rc;
 }
 
-int mg_vcs_graph_at(mg_vcs_repo *r, const char *ref, const char *const *dirs, size_t ndirs,
+int vcs_git_graph_at(mg_vcs_repo *r, const char *ref, const char *const *dirs, size_t ndirs,
 		    mg_graph **out, mg_error *err)
 {
 	git_tree *tree = NULL;
@@ -331,7 +327,7 @@ static int write_file(const char *path, const char *text, mg_error *err)
 	return ok ? MG_OK : mg_error_set(err, MG_EIO, "cannot write '%s': %s", path, strerror(errno));
 }
 
-int mg_vcs_export_at(mg_vcs_repo *r, const char *ref, const char *path, const char *dest,
+int vcs_git_export_at(mg_vcs_repo *r, const char *ref, const char *path, const char *dest,
 		     char **copied, mg_error *err)
 {
 	git_tree *tree = NULL, *sub = NULL;
@@ -343,7 +339,7 @@ int mg_vcs_export_at(mg_vcs_repo *r, const char *ref, const char *path, const ch
 	if (copied)
 		*copied = NULL;
 	if (!rel)
-		return mg_error_set(err, MG_EINPUT, "'%s' is outside the git work tree '%s'", path, r->workdir);
+		return mg_error_set(err, MG_EINPUT, "'%s' is outside the git work tree '%s'", path, r->head.workdir);
 	if ((rc = mg_vcs_ref_tree(r, ref, &tree, err)) != MG_OK)
 		goto done;
 	if (!*rel) {
@@ -387,7 +383,7 @@ done:
 	return rc;
 }
 
-char *mg_vcs_author(const char *start)
+char *vcs_git_author(const char *start)
 {
 	git_repository *repo = NULL;
 	git_config *cfg = NULL;

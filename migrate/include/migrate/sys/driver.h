@@ -2,13 +2,14 @@
  * For backend authors: the versioned vtable a driver fills. A backend's
  * connection struct embeds mg_db as its first member, fills every field in its
  * open function, and is found through the registry
- * (driver/registry.c). Transport only: quoting, introspection and DDL
+ * (driver/db.c). Transport only: quoting, introspection and DDL
  * rendering belong to the dialect layer, not here.
  */
 #ifndef MIGRATE_SYS_DRIVER_H
 #define MIGRATE_SYS_DRIVER_H
 
 #include "migrate/driver.h"
+#include "migrate/sys/module.h"
 
 #define MG_DB_VERSION 1
 
@@ -33,19 +34,21 @@ struct mg_db {
 	void (*close)(mg_db *db); /* frees the whole connection struct */
 };
 
-/* A registry entry: url schemes it serves and its constructor. */
+/* A registry entry: the url scheme it serves and its constructor. */
 typedef struct mg_driver_entry {
 	const char *scheme;
 	mg_dialect dialect;
 	int (*open)(mg_db **out, const mg_url *url, const mg_db_options *opts, mg_error *err);
 } mg_driver_entry;
 
-#ifdef MG_HAVE_POSTGRESQL
-int mg_postgres_open(mg_db **out, const mg_url *url, const mg_db_options *opts, mg_error *err);
-#endif
-#ifdef MG_HAVE_MYSQL
-int mg_mysql_open(mg_db **out, const mg_url *url, const mg_db_options *opts, mg_error *err);
-#endif
+/* What a driver module (driver/postgres.c, driver/mysql.c) exports under
+ * MG_DRIVER_MODULE_SYMBOL; the header is migrate/sys/module.h's. */
+#define MG_DRIVER_MODULE_SYMBOL "mg_driver_export"
+typedef struct mg_driver_module {
+	struct mg_module_header header;
+	mg_driver_entry entry;
+} mg_driver_module;
+
 #ifdef MG_HAVE_SQLITE
 int mg_sqlite_open(mg_db **out, const mg_url *url, const mg_db_options *opts, mg_error *err);
 #endif
