@@ -1,9 +1,12 @@
 /*
  * DDL for hinted renames (diff/rename.c): ALTER TABLE ... RENAME TO,
  * RENAME COLUMN, and for indexes ALTER INDEX ... RENAME (PostgreSQL),
- * RENAME INDEX (MySQL) or a drop and create (SQLite has no index rename).
- * The inverse renames back; the data stays where it is.
+ * RENAME INDEX (MySQL) or a drop and create (SQLite has no index rename);
+ * views, enum types and labels likewise. The inverse renames back; the
+ * data stays where it is.
  */
+#include <string.h>
+
 #include "ddl/ddl_int.h"
 
 static void rename_table(mg_ddl *r, const char *from, const char *to)
@@ -59,6 +62,111 @@ static void rename_index(mg_ddl *r, const char *table, const mg_index *from, con
 	}
 }
 
+/* One view or trigger op of render_objects.c, made up for a dependant. */
+static void object(mg_ddl *r, mg_diff_kind kind, const void *old_object, const void *new_object)
+{
+	mg_diff_op op;
+
+	memset(&op, 0, sizeof(op));
+	op.kind = kind;
+	op.old_object = old_object;
+	op.new_object = new_object;
+	mg_ddl_object(r, &op, true);
+}
+
+/* MySQL: a view keeps naming the old name (it breaks), so each dependant
+ * is replaced by its text naming the new one; a trigger, which has no OR
+ * REPLACE there, dropped and created. up: old -> new, else new -> old. */
+static void my_dependants(mg_ddl *r, const mg_diff_op *op, bool up)
+{
+	for (size_t i = 0; i < op->ndependants; i++) {
+		const mg_diff_dependant *x = &op->dependants[i];
+		if (x->old_view) {
+			object(r, MG_DIFF_REPLACE_VIEW, NULL, up ? x->new_view : x->old_view);
+		} else {
+			object(r, MG_DIFF_DROP_TRIGGER, up ? x->old_trigger : x->new_trigger, NULL);
+			object(r, MG_DIFF_CREATE_TRIGGER, NULL, up ? x->new_trigger : x->old_trigger);
+		}
+	}
+}
+
+/* SQLite has no view rename: the view is dropped and created under the
+ * other name (a view holds no rows), and what names it with it: its
+ * dependants are dropped first (triggers, then views readers first) and
+ * created after it (views in order, then triggers). */
+static void sqlite_view(mg_ddl *r, const mg_diff_op *op, bool up)
+{
+	const mg_view *from = up ? op->old_object : op->new_object, *to = up ? op->new_object : op->old_object;
+
+	for (size_t i = op->ndependants; i-- > 0;) {
+		const mg_diff_dependant *x = &op->dependants[i];
+		if (x->old_trigger)
+			object(r, MG_DIFF_DROP_TRIGGER, up ? x->old_trigger : x->new_trigger, NULL);
+		else
+			object(r, MG_DIFF_DROP_VIEW, up ? x->old_view : x->new_view, NULL);
+	}
+	object(r, MG_DIFF_DROP_VIEW, from, NULL);
+	object(r, MG_DIFF_CREATE_VIEW, NULL, to);
+	for (size_t i = 0; i < op->ndependants; i++) {
+		const mg_diff_dependant *x = &op->dependants[i];
+		if (x->old_trigger)
+			object(r, MG_DIFF_CREATE_TRIGGER, NULL, up ? x->new_trigger : x->old_trigger);
+		else
+			object(r, MG_DIFF_CREATE_VIEW, NULL, up ? x->new_view : x->old_view);
+	}
+}
+
+static void rename_view(mg_ddl *r, const mg_diff_op *op, bool up)
+{
+	const mg_view *from = up ? op->old_object : op->new_object, *to = up ? op->new_object : op->old_object;
+
+	switch (r->dialect) {
+	case MG_DIALECT_POSTGRESQL:
+		/* What reads it, its indexes, triggers and comment follow by OID. */
+		mg_buf_puts(r->out, from->materialized ? "ALTER MATERIALIZED VIEW " : "ALTER VIEW ");
+		mg_ddl_name(r, from->name);
+		mg_buf_puts(r->out, " RENAME TO ");
+		mg_ddl_ident(r, to->name);
+		mg_ddl_end(r);
+		break;
+	case MG_DIALECT_MYSQL:
+		/* RENAME TABLE takes views; qualified on both sides, or the new
+		 * name would land in the current database. */
+		mg_buf_puts(r->out, "RENAME TABLE ");
+		mg_ddl_name(r, from->name);
+		mg_buf_puts(r->out, " TO ");
+		mg_ddl_name(r, to->name);
+		mg_ddl_end(r);
+		my_dependants(r, op, up);
+		break;
+	default:
+		sqlite_view(r, op, up);
+		break;
+	}
+}
+
+/* ALTER TYPE name RENAME TO / RENAME VALUE (PostgreSQL 10+); the labels
+ * keep their sort order and the rows their values. */
+static void rename_enum(mg_ddl *r, const mg_diff_op *op, bool up)
+{
+	const char *type = op->kind == MG_DIFF_RENAME_ENUM_VALUE ? op->table
+			   : up ? ((const mg_enum *)op->old_object)->name
+				: op->table;
+
+	mg_buf_puts(r->out, "ALTER TYPE ");
+	mg_ddl_name(r, type);
+	if (op->kind == MG_DIFF_RENAME_ENUM) {
+		mg_buf_puts(r->out, " RENAME TO ");
+		mg_ddl_ident(r, up ? op->table : ((const mg_enum *)op->old_object)->name);
+	} else {
+		mg_buf_puts(r->out, " RENAME VALUE ");
+		mg_ddl_literal(r, up ? op->old_label : op->new_label);
+		mg_buf_puts(r->out, " TO ");
+		mg_ddl_literal(r, up ? op->new_label : op->old_label);
+	}
+	mg_ddl_end(r);
+}
+
 void mg_ddl_rename(mg_ddl *r, const mg_diff_op *op, bool up)
 {
 	switch (op->kind) {
@@ -79,6 +187,13 @@ void mg_ddl_rename(mg_ddl *r, const mg_diff_op *op, bool up)
 			rename_index(r, op->table, op->old_object, op->new_object);
 		else
 			rename_index(r, op->table, op->new_object, op->old_object);
+		break;
+	case MG_DIFF_RENAME_VIEW:
+		rename_view(r, op, up);
+		break;
+	case MG_DIFF_RENAME_ENUM:
+	case MG_DIFF_RENAME_ENUM_VALUE:
+		rename_enum(r, op, up);
 		break;
 	default:
 		break;

@@ -188,6 +188,9 @@ static void render_op(const mg_ddl_dialect *v, mg_ddl *r, const mg_diff_op *op, 
 	case MG_DIFF_RENAME_TABLE:
 	case MG_DIFF_RENAME_COLUMN:
 	case MG_DIFF_RENAME_INDEX:
+	case MG_DIFF_RENAME_VIEW:
+	case MG_DIFF_RENAME_ENUM:
+	case MG_DIFF_RENAME_ENUM_VALUE:
 		mg_ddl_rename(r, op, up);
 		break;
 	default:
@@ -221,6 +224,7 @@ static bool sqlite_direct(const mg_diff *d, const mg_diff_op *op)
 	case MG_DIFF_RENAME_TABLE: /* ddl/rename.c: ALTER TABLE ... RENAME */
 	case MG_DIFF_RENAME_COLUMN:
 	case MG_DIFF_RENAME_INDEX:
+	case MG_DIFF_RENAME_VIEW:
 		return true;
 	case MG_DIFF_TABLE_COMMENT:
 		return true; /* SQLite has no comments: nothing to render */

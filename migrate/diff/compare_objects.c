@@ -410,9 +410,63 @@ static bool view_reads_changed(ctx *x, const mg_view *v)
 	return false;
 }
 
-static bool views_alike(const mg_view *a, const mg_view *b)
+/* SQLite's view query without comments, blanks made single spaces,
+ * outside quotes; a comment counts as a blank. */
+static void sqlite_query_form(const char *s, mg_buf *out)
 {
-	return a->materialized == b->materialized && mg_diff_streq(a->definition, b->definition) &&
+	char quote = 0;
+	bool blank = false;
+
+	for (const char *p = s; *p; p++) {
+		if (quote) {
+			mg_buf_putc(out, *p);
+			if (*p == quote)
+				quote = 0;
+			continue;
+		}
+		if (p[0] == '-' && p[1] == '-') {
+			while (p[1] && p[1] != '\n')
+				p++;
+			blank = true;
+			continue;
+		}
+		if (p[0] == '/' && p[1] == '*') {
+			const char *close = strstr(p + 2, "*/");
+			p = close ? close + 1 : p + strlen(p) - 1;
+			blank = true;
+			continue;
+		}
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+			blank = true;
+			continue;
+		}
+		if (blank && out->len)
+			mg_buf_putc(out, ' ');
+		blank = false;
+		if (*p == '\'' || *p == '"' || *p == '`' || *p == '[')
+			quote = *p == '[' ? ']' : *p;
+		mg_buf_putc(out, *p);
+	}
+}
+
+bool mg_diff_views_equal(mg_dialect dialect, const char *a, const char *b)
+{
+	mg_buf x = MG_BUF_INIT, y = MG_BUF_INIT;
+	bool eq;
+
+	if (!a || !b || dialect != MG_DIALECT_SQLITE)
+		return mg_diff_streq(a, b);
+	sqlite_query_form(a, &x);
+	sqlite_query_form(b, &y);
+	eq = !strcmp(x.ptr, y.ptr);
+	mg_buf_release(&x);
+	mg_buf_release(&y);
+	return eq;
+}
+
+static bool views_alike(mg_dialect dialect, const mg_view *a, const mg_view *b)
+{
+	return a->materialized == b->materialized && mg_diff_views_equal(dialect, a->definition, b->definition) &&
 	       mg_diff_streq(a->check_option, b->check_option) &&
 	       mg_diff_streq(a->security, b->security) && mg_diff_streq(a->comment, b->comment);
 }
@@ -516,7 +570,7 @@ static void compare_views(ctx *x)
 			mg_map_put(&create, n->name, n);
 			j++;
 		} else {
-			bool alike = views_alike(o, n) && indexes_alike(o, n);
+			bool alike = views_alike(x->d->dialect, o, n) && indexes_alike(o, n);
 			/* MySQL does not hold views to their tables: only PG and
 			 * SQLite need them out of the way of a table change. */
 			bool forced = x->d->dialect != MG_DIALECT_MYSQL &&

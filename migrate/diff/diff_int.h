@@ -43,6 +43,9 @@ bool mg_diff_streq(const char *a, const char *b);
 struct mg_vec;
 const mg_catalog *mg_diff_apply_renames(mg_diff *d, const mg_catalog *cur, const mg_catalog *tgt,
 					const mg_diff_options *opts, struct mg_vec *ops);
+/* diff/compare_objects.c: two view queries say the same (SQLite keeps
+ * them as written: there, apart from comments and runs of blanks). */
+bool mg_diff_views_equal(mg_dialect dialect, const char *a, const char *b);
 /* diff/rename.c: fills d->proposals from d's ops. */
 void mg_diff_propose_renames(mg_diff *d);
 /* diff/destructive.c: marks the drops of views other objects of cur

@@ -53,6 +53,9 @@ static const char *const kind_names[MG_DIFF_KIND_COUNT] = {
 	[MG_DIFF_RENAME_TABLE] = "rename_table",
 	[MG_DIFF_RENAME_COLUMN] = "rename_column",
 	[MG_DIFF_RENAME_INDEX] = "rename_index",
+	[MG_DIFF_RENAME_VIEW] = "rename_view",
+	[MG_DIFF_RENAME_ENUM] = "rename_enum",
+	[MG_DIFF_RENAME_ENUM_VALUE] = "rename_enum_value",
 };
 
 const char *mg_diff_kind_name(mg_diff_kind k)
@@ -67,6 +70,8 @@ static void put_list(mg_buf *out, const char **items, size_t n)
 		mg_buf_printf(out, "%s%s", i ? ", " : "", items[i]);
 	mg_buf_putc(out, ')');
 }
+
+static void put_quoted(mg_buf *out, const char *s);
 
 void mg_diff_op_object(const mg_diff_op *op, mg_buf *out)
 {
@@ -108,6 +113,10 @@ void mg_diff_op_object(const mg_diff_op *op, mg_buf *out)
 		break;
 	case MG_DIFF_RENAME_INDEX:
 		mg_buf_printf(out, ".%s", ((const mg_index *)op->new_object)->name);
+		break;
+	case MG_DIFF_RENAME_ENUM_VALUE:
+		mg_buf_putc(out, '.');
+		put_quoted(out, op->new_label);
 		break;
 	default:
 		break;
@@ -261,6 +270,16 @@ void mg_diff_op_detail(const mg_diff_op *op, mg_buf *out)
 	case MG_DIFF_RENAME_INDEX:
 		mg_buf_printf(out, "renamed from %s", ((const mg_index *)op->old_object)->name);
 		break;
+	case MG_DIFF_RENAME_VIEW:
+		mg_buf_printf(out, "renamed from %s", ((const mg_view *)op->old_object)->name);
+		break;
+	case MG_DIFF_RENAME_ENUM:
+		mg_buf_printf(out, "renamed from %s", ((const mg_enum *)op->old_object)->name);
+		break;
+	case MG_DIFF_RENAME_ENUM_VALUE:
+		mg_buf_puts(out, "renamed from ");
+		put_quoted(out, op->old_label);
+		break;
 	default:
 		break;
 	}
@@ -314,6 +333,9 @@ void mg_diff_op_describe(const mg_diff_op *op, mg_buf *out)
 		[MG_DIFF_RENAME_TABLE] = { '~', "table" },
 		[MG_DIFF_RENAME_COLUMN] = { '~', "column" },
 		[MG_DIFF_RENAME_INDEX] = { '~', "index" },
+		[MG_DIFF_RENAME_VIEW] = { '~', "view" },
+		[MG_DIFF_RENAME_ENUM] = { '~', "enum" },
+		[MG_DIFF_RENAME_ENUM_VALUE] = { '~', "enum value" },
 	};
 	size_t mark;
 

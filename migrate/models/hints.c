@@ -1,8 +1,10 @@
 /*
  * Rename hints in the models' source text: `-- migrate:renamed-from OLD`
  * at the end of a CREATE TABLE line (the table), a column's line inside a
- * CREATE TABLE body (the column), or a CREATE INDEX line (the index). The
- * catalog never sees comments, so the hints are read from the files.
+ * CREATE TABLE body (the column), a CREATE INDEX line (the index), a
+ * CREATE VIEW line (the view), a CREATE TYPE ... AS ENUM line (the type) or
+ * a label's line inside its parentheses (the label). The catalog never
+ * sees comments, so the hints are read from the files.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -19,22 +21,26 @@
 
 #define HINT "migrate:renamed-from"
 
-enum { T_WORD, T_IDENT, T_DOT, T_OPEN, T_CLOSE, T_SEMI, T_OTHER };
+enum { T_WORD, T_IDENT, T_STRING, T_DOT, T_OPEN, T_CLOSE, T_SEMI, T_OTHER };
 
 typedef struct token {
 	int kind;
-	const char *s; /* T_WORD, T_IDENT: the name (quotes removed), in the arena */
+	const char *s; /* T_WORD, T_IDENT: the name, T_STRING: the text (quotes
+			* removed), in the arena */
 } token;
 
 typedef struct scanner {
 	mg_arena *arena;
 	char quote;          /* inside '...', "..." or `...` spanning lines */
 	bool block_comment;  /* inside a slash-star comment spanning lines */
-	/* CREATE TABLE state: the name once read, and the parenthesis depth
-	 * inside its body (0: not in a body). */
+	/* CREATE TABLE or CREATE TYPE ... AS ENUM state: the name once read,
+	 * whether it is an enum, and the parenthesis depth inside its body (0:
+	 * not in a body). */
 	const char *pending_table;
+	bool pending_enum;
 	bool after_create_table;
 	const char *table;
+	bool body_enum;
 	int depth;
 	mg_buf quoted;       /* a quoted name spanning lines */
 	token toks[64];      /* the line's first tokens */
@@ -77,6 +83,20 @@ static bool kw(const scanner *s, size_t i, const char *word)
 	return i < s->ntoks && s->toks[i].kind == T_WORD && !strcasecmp(s->toks[i].s, word);
 }
 
+/* The quoted text in b with each doubled quote q made single (arena). */
+static const char *undouble(mg_arena *a, const mg_buf *b, char q)
+{
+	char *out = mg_arena_strndup(a, b->ptr, b->len), *w = out;
+
+	for (const char *r = out; *r; r++) {
+		*w++ = *r;
+		if (*r == q && r[1] == q)
+			r++;
+	}
+	*w = '\0';
+	return out;
+}
+
 /* Tokenises one line's code (up to a `--` comment, returned in *comment)
  * into s->toks, carrying quotes and block comments over lines. */
 static void tokenize(scanner *s, const char *p, const char *end, const char **comment)
@@ -101,12 +121,10 @@ static void tokenize(scanner *s, const char *p, const char *end, const char **co
 			const char *start = p;
 			while (p < end && !(*p == s->quote && !(p + 1 < end && p[1] == s->quote)))
 				p += *p == s->quote ? 2 : 1;
-			if (s->quote != '\'')
-				mg_buf_add(&s->quoted, start, (size_t)(p - start));
+			mg_buf_add(&s->quoted, start, (size_t)(p - start));
 			if (p >= end)
 				return;
-			if (s->quote != '\'')
-				push(s, T_IDENT, mg_arena_strndup(s->arena, s->quoted.ptr, s->quoted.len));
+			push(s, s->quote == '\'' ? T_STRING : T_IDENT, undouble(s->arena, &s->quoted, s->quote));
 			s->quote = 0;
 			p++;
 			continue;
@@ -153,6 +171,43 @@ static const char *create_table_name(const scanner *s)
 	return name_at(s, &i);
 }
 
+/* CREATE [OR REPLACE] [options] VIEW [IF NOT EXISTS] name: the name, else
+ * NULL. The options are PostgreSQL's TEMP, RECURSIVE, MATERIALIZED and
+ * MySQL's ALGORITHM = x, DEFINER = x, SQL SECURITY x: any words and signs
+ * up to VIEW, but never another object's keyword or a parenthesis. */
+static const char *create_view_name(const scanner *s)
+{
+	static const char *const others[] = { "TABLE", "INDEX", "TYPE", "FUNCTION", "PROCEDURE", "TRIGGER",
+					      "SEQUENCE", "DOMAIN", "EVENT", "SCHEMA", "EXTENSION", NULL };
+	size_t i = 0;
+
+	if (!kw(s, i++, "CREATE"))
+		return NULL;
+	for (; i < s->ntoks && !kw(s, i, "VIEW"); i++) {
+		if (s->toks[i].kind == T_OPEN || s->toks[i].kind == T_CLOSE || s->toks[i].kind == T_SEMI)
+			return NULL;
+		for (size_t k = 0; others[k]; k++)
+			if (kw(s, i, others[k]))
+				return NULL;
+	}
+	if (!kw(s, i++, "VIEW"))
+		return NULL;
+	if (kw(s, i, "IF") && kw(s, i + 1, "NOT") && kw(s, i + 2, "EXISTS"))
+		i += 3;
+	return name_at(s, &i);
+}
+
+/* CREATE TYPE name AS ENUM: the name, else NULL. */
+static const char *create_enum_name(const scanner *s)
+{
+	size_t i = 0;
+	const char *name;
+
+	if (!kw(s, i++, "CREATE") || !kw(s, i++, "TYPE") || !(name = name_at(s, &i)))
+		return NULL;
+	return kw(s, i, "AS") && kw(s, i + 1, "ENUM") ? name : NULL;
+}
+
 /* CREATE [UNIQUE|FULLTEXT|SPATIAL] INDEX [CONCURRENTLY] [IF NOT EXISTS]
  * name ON [ONLY] table: both names, else false. */
 static bool create_index_names(const scanner *s, const char **index, const char **table)
@@ -176,11 +231,13 @@ static bool create_index_names(const scanner *s, const char **index, const char 
 	return (*table = name_at(s, &i)) != NULL;
 }
 
-/* Follows CREATE TABLE bodies over the line's tokens. */
-static void track(scanner *s, const char *created)
+/* Follows CREATE TABLE and enum bodies over the line's tokens; created is
+ * the table or (is_enum) type the line creates, or NULL. */
+static void track(scanner *s, const char *created, bool is_enum)
 {
 	if (created) {
 		s->pending_table = created;
+		s->pending_enum = is_enum;
 		s->after_create_table = true;
 	}
 	for (size_t i = 0; i < s->ntoks; i++) {
@@ -190,6 +247,7 @@ static void track(scanner *s, const char *created)
 				s->depth++;
 			else if (s->after_create_table) {
 				s->table = s->pending_table;
+				s->body_enum = s->pending_enum;
 				s->depth = 1;
 				s->after_create_table = false;
 			}
@@ -222,7 +280,7 @@ static const char *hint_in(mg_arena *a, const char *comment, const char *end, bo
 	p += strlen(HINT);
 	while (p < end && isspace((unsigned char)*p))
 		p++;
-	if (p < end && (*p == '"' || *p == '`')) {
+	if (p < end && (*p == '"' || *p == '`' || *p == '\'')) {
 		char q = *p++;
 		start = p;
 		while (p < end && *p != q)
@@ -253,6 +311,39 @@ static bool constraint_word(const char *w)
 	return false;
 }
 
+/* What the hint on the line of s names, filled into h (h->table NULL when
+ * the line is none of the kinds). in_table, in_enum: the body the line
+ * starts in (a column's or a label's line), or NULL. */
+static void classify(const scanner *s, const char *in_table, const char *in_enum, mg_diff_rename *h)
+{
+	const char *name, *index, *table;
+	size_t i = s->ntoks > 0 && s->toks[0].kind == T_OTHER ? 1 : 0; /* a leading comma */
+
+	if ((name = create_table_name(s))) {
+		h->kind = MG_RENAME_TABLE;
+		h->table = name;
+	} else if (create_index_names(s, &index, &table)) {
+		h->kind = MG_RENAME_INDEX;
+		h->table = table;
+		h->to = index;
+	} else if ((name = create_view_name(s))) {
+		h->kind = MG_RENAME_VIEW;
+		h->table = name;
+	} else if ((name = create_enum_name(s))) {
+		h->kind = MG_RENAME_ENUM;
+		h->table = name;
+	} else if (in_enum && i < s->ntoks && s->toks[i].kind == T_STRING) {
+		h->kind = MG_RENAME_ENUM_VALUE;
+		h->table = in_enum;
+		h->to = s->toks[i].s;
+	} else if (in_table && i < s->ntoks &&
+		   (s->toks[i].kind == T_IDENT || (s->toks[i].kind == T_WORD && !constraint_word(s->toks[i].s)))) {
+		h->kind = MG_RENAME_COLUMN;
+		h->table = in_table;
+		h->to = s->toks[i].s;
+	}
+}
+
 static int read_file(const char *file, mg_arena *a, mg_vec *hints, mg_error *err)
 {
 	mg_buf text = MG_BUF_INIT;
@@ -265,46 +356,38 @@ static int read_file(const char *file, mg_arena *a, mg_vec *hints, mg_error *err
 	s.arena = a;
 	mg_buf_init(&s.quoted);
 	for (const char *p = text.ptr, *end = text.ptr + text.len; p < end && rc == MG_OK;) {
-		const char *le = memchr(p, '\n', (size_t)(end - p)), *comment, *old, *index, *table;
-		const char *in_table = NULL;
+		const char *le = memchr(p, '\n', (size_t)(end - p)), *comment, *old, *created;
+		const char *in_table = NULL, *in_enum = NULL;
 		bool malformed;
 		if (!le)
 			le = end;
 		line++;
-		/* The body the line starts in: a column line's table. */
-		if (s.depth == 1)
-			in_table = s.table;
+		/* The body the line starts in: a column's or a label's line. */
+		if (s.depth == 1) {
+			in_table = s.body_enum ? NULL : s.table;
+			in_enum = s.body_enum ? s.table : NULL;
+		}
 		tokenize(&s, p, le, &comment);
 		old = comment ? hint_in(a, comment, le, &malformed) : NULL;
 		if (comment && !old && malformed)
 			rc = mg_error_set(err, MG_EINPUT, "%s:%d: '-- " HINT "' needs the old name", file, line);
 		if (old) {
 			mg_diff_rename *h = mg_arena_alloc(a, sizeof(*h));
-			const char *created = create_table_name(&s);
 			memset(h, 0, sizeof(*h));
 			h->from = old;
-			if (created) {
-				h->table = created;
-			} else if (create_index_names(&s, &index, &table)) {
-				h->table = table;
-				h->to = index;
-				h->index = true;
-			} else if (in_table && s.ntoks > 0) {
-				size_t i = s.toks[0].kind == T_OTHER ? 1 : 0; /* a leading comma */
-				if (i < s.ntoks && (s.toks[i].kind == T_IDENT ||
-						    (s.toks[i].kind == T_WORD && !constraint_word(s.toks[i].s)))) {
-					h->table = in_table;
-					h->to = s.toks[i].s;
-				}
-			}
+			classify(&s, in_table, in_enum, h);
 			if (!h->table)
 				rc = mg_error_set(err, MG_EINPUT,
-						  "%s:%d: '-- " HINT " %s' is not on a CREATE TABLE line, a column's line or a CREATE INDEX line",
+						  "%s:%d: '-- " HINT " %s' is not on a CREATE TABLE, CREATE INDEX, CREATE VIEW "
+						  "or CREATE TYPE ... AS ENUM line, a column's line or an enum label's line",
 						  file, line, old);
 			else
 				mg_vec_push(hints, h);
 		}
-		track(&s, create_table_name(&s));
+		if ((created = create_table_name(&s)))
+			track(&s, created, false);
+		else
+			track(&s, create_enum_name(&s), true);
 		p = le < end ? le + 1 : end;
 	}
 	mg_buf_release(&s.quoted);

@@ -93,6 +93,11 @@ typedef enum mg_diff_kind {
 	MG_DIFF_RENAME_TABLE,
 	MG_DIFF_RENAME_COLUMN,
 	MG_DIFF_RENAME_INDEX,
+	/* Hinted renames of the other kinds, in the same first phase: views
+	 * before the three above, enum types and their values after them. */
+	MG_DIFF_RENAME_VIEW,
+	MG_DIFF_RENAME_ENUM,
+	MG_DIFF_RENAME_ENUM_VALUE,
 	MG_DIFF_KIND_COUNT
 } mg_diff_kind;
 
@@ -155,23 +160,62 @@ typedef struct mg_diff_op {
 	 * supported server (PG ALTER TYPE ... ADD VALUE before 12): a revision
 	 * holding it should say `-- migrate:transactional false`. */
 	bool non_transactional;
+	/* RENAME_ENUM_VALUE: the label before and after. */
+	const char *old_label, *new_label;
+	/* RENAME_VIEW on MySQL and SQLite, which do not carry what names a
+	 * view over to its new name: the views and triggers of the current
+	 * schema naming it (SQLite: also the triggers on those views, which a
+	 * DROP VIEW takes along), recreated by the rename in creation order
+	 * (ndependants 0 on PostgreSQL, where they follow the view's OID). */
+	const struct mg_diff_dependant *dependants;
+	size_t ndependants;
 } mg_diff_op;
+
+/* One object a RENAME_VIEW recreates: a view or a trigger, as it stands
+ * before the rename (old_*) and after it (new_*, naming the new name). */
+typedef struct mg_diff_dependant {
+	const mg_view *old_view, *new_view;          /* or both NULL */
+	const mg_trigger *old_trigger, *new_trigger; /* or both NULL */
+} mg_diff_dependant;
+
+/* What a rename hint names (mg_diff_rename.kind). */
+typedef enum mg_diff_rename_kind {
+	MG_RENAME_TABLE = 0,
+	MG_RENAME_COLUMN,
+	MG_RENAME_INDEX,
+	MG_RENAME_VIEW,       /* a view or materialised view */
+	MG_RENAME_ENUM,       /* a PostgreSQL enum type */
+	MG_RENAME_ENUM_VALUE, /* one label of a PostgreSQL enum type */
+} mg_diff_rename_kind;
 
 /*
  * A rename hint (`-- migrate:renamed-from OLD` in the models, models.h
- * mg_models_hints). A table: table = the new name, to NULL. A column or
- * (index set) an index of table `table` (its new name): from -> to.
- * Renames are ops of their own (RENAME_TABLE: old_table, new_table;
- * RENAME_COLUMN: old_column, new_column; RENAME_INDEX: old_object,
- * new_object, both mg_index), placed before all others; the other ops
- * then name the objects by their new names. A hint that does not apply
- * (the old name is gone, the new one already there) is ignored.
+ * mg_models_hints). `from` is always the old name (a label for an enum
+ * value); the others by kind:
+ *   TABLE, VIEW, ENUM  table = the new name; to = NULL
+ *   COLUMN, INDEX      table = the table (its new name); to = the new name
+ *   ENUM_VALUE         table = the enum type (its new name); to = the new label
+ * Renames are ops of their own, placed before all others; the other ops
+ * then name the objects by their new names:
+ *   RENAME_TABLE       old_table, new_table
+ *   RENAME_COLUMN      old_column, new_column
+ *   RENAME_INDEX       old_object, new_object (mg_index)
+ *   RENAME_VIEW        old_object, new_object (mg_view: as it stands before
+ *                      the rename, and under its new name), dependants
+ *   RENAME_ENUM        old_object, new_object (mg_enum; new_object with the
+ *                      labels after all value renames)
+ *   RENAME_ENUM_VALUE  old_label, new_label of the type `table` (new name);
+ *                      old_object, new_object as for RENAME_ENUM
+ * A hint that does not apply is ignored: the old name is gone or the new
+ * one already there, two hints claim one object, an enum value on a server
+ * before PostgreSQL 10 (no RENAME VALUE), an enum type that a function's
+ * signature or body names (the diff could not follow it there).
  */
 typedef struct mg_diff_rename {
-	const char *table;    /* table (for a column or index), or the new table name */
-	const char *from;     /* old name */
-	const char *to;       /* new name (column, index), or NULL for a table */
-	bool index;           /* from/to name an index of table */
+	mg_diff_rename_kind kind;
+	const char *table;    /* see above */
+	const char *from;     /* old name or label */
+	const char *to;       /* new column, index name or label; else NULL */
 } mg_diff_rename;
 
 typedef struct mg_diff_options {

@@ -105,7 +105,10 @@ typedef struct mg_models_hints {
  * Reads every `-- migrate:renamed-from OLD` of the models at path (file or
  * folder, as mg_models_load): on a CREATE TABLE line it renames that table,
  * on a line of a CREATE TABLE body the column the line declares (its first
- * identifier), on a CREATE INDEX line that index. Returns MG_OK (no hints,
+ * identifier), on a CREATE INDEX line that index, on a CREATE [OR REPLACE]
+ * [MATERIALIZED] VIEW line that view, on a CREATE TYPE ... AS ENUM line
+ * that type, on a line inside its parentheses the label the line starts
+ * with (OLD with or without quotes). Returns MG_OK (no hints,
  * or path unusable: mg_models_load reports that), MG_EINPUT ("FILE:LINE:
  * ..." for a hint on another line or without a name), MG_EIO. Release
  * *out with mg_models_hints_release (also after a failure).
