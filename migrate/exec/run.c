@@ -5,6 +5,7 @@
  * failed statement. The same code renders the offline script: every
  * statement goes through one sink that executes it or appends it.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,14 +45,18 @@ typedef struct run_ctx {
 
 /* The checksum a log row records: the file's git blob id, computed only for
  * the revisions a run logs (hashing every file of a large graph would cost
- * more than the run). A file that cannot be read logs NULL. */
-static const char *log_checksum(const mg_revision *rev, char buf[41])
+ * more than the run), from the bytes the step read (file, NULL when it
+ * read none). A file that cannot be read logs NULL. */
+static const char *log_checksum(const mg_revision *rev, const mg_buf *file, char buf[41])
 {
 	mg_error ignored;
+	int rc;
 
 	if (rev->checksum[0])
 		return rev->checksum;
-	if (mg_vcs_file_blob_id(rev->path, buf, &ignored) != MG_OK)
+	rc = file ? mg_vcs_blob_id(file->ptr, file->len, buf, &ignored)
+		  : mg_vcs_file_blob_id(rev->path, buf, &ignored);
+	if (rc != MG_OK)
 		buf[0] = '\0';
 	return buf;
 }
@@ -340,9 +345,10 @@ static int apply_version_update(run_ctx *c, const mg_revlist *removed, const mg_
 	return rc;
 }
 
-/* Reads, expands and splits the statements of rev's section for this run.
- * script receives the expanded text the statements point into. */
-static int load_statements(run_ctx *c, const mg_revision *rev, int upgrade, mg_buf *script,
+/* Reads rev's file once (into file), then expands and splits the
+ * statements of its section for this run. script receives the expanded text
+ * the statements point into. */
+static int load_statements(run_ctx *c, const mg_revision *rev, int upgrade, mg_buf *file, mg_buf *script,
 			   mg_stmt_list *stmts, int *first_line_no)
 {
 	const mg_rev_section *s;
@@ -350,6 +356,8 @@ static int load_statements(run_ctx *c, const mg_revision *rev, int upgrade, mg_b
 	int rc;
 
 	c->crev_flags = 0;
+	if (mg_buf_read_file(file, rev->path) != 0)
+		return mg_error_set(c->err, MG_EIO, "cannot read '%s': %s", rev->path, strerror(errno));
 	if (rev->kind == MG_REV_C) {
 		/* C revisions (migrate/crev): the operations render the statements. */
 		mg_crev_run r = { c->db, c->d, c->schema_value, c->o->placeholder_keys, c->o->placeholder_values,
@@ -360,7 +368,7 @@ static int load_statements(run_ctx *c, const mg_revision *rev, int upgrade, mg_b
 	s = mg_revision_section(rev, upgrade, c->d, c->err);
 	if (!s)
 		return c->err->code ? c->err->code : MG_ENOTFOUND;
-	rc = mg_revision_read_section(rev, s, &text, c->err);
+	rc = mg_revision_section_text(rev, s, file->ptr, file->len, &text, c->err);
 	if (rc != MG_OK)
 		return rc;
 	*first_line_no = s->line;
@@ -442,7 +450,8 @@ static int resume_point(run_ctx *c, const mg_revision *rev, const char *directio
 static int run_step(run_ctx *c, const mg_revision *rev, int upgrade, size_t index, size_t total)
 {
 	const char *direction = upgrade ? "upgrade" : "downgrade";
-	mg_buf script = MG_BUF_INIT, hashes = MG_BUF_INIT, where = MG_BUF_INIT, role_sql = MG_BUF_INIT;
+	mg_buf file = MG_BUF_INIT, script = MG_BUF_INIT, hashes = MG_BUF_INIT, where = MG_BUF_INIT,
+	       role_sql = MG_BUF_INIT;
 	mg_stmt_list stmts;
 	mg_revlist removed = MG_REVLIST_INIT, added = MG_REVLIST_INIT, before = MG_REVLIST_INIT;
 	int rc, first = 1, skip = 0, in_tx = 0, role_set = 0;
@@ -455,7 +464,7 @@ static int run_step(run_ctx *c, const mg_revision *rev, int upgrade, size_t inde
 		mg_revlist_push(&before, c->heads.items[k]);
 	emit(c, MG_EXEC_STEP_BEGIN, rev, upgrade, 0, index, total, NULL);
 
-	rc = load_statements(c, rev, upgrade, &script, &stmts, &first);
+	rc = load_statements(c, rev, upgrade, &file, &script, &stmts, &first);
 	if (rc != MG_OK)
 		goto out;
 	if (c->out)
@@ -476,7 +485,7 @@ static int run_step(run_ctx *c, const mg_revision *rev, int upgrade, size_t inde
 	 * need not have rights on the version table. */
 	if (skip == 0) {
 		char sum[41];
-		mg_vt_sql_log_start(&c->vt, &c->sql, rev->id, direction, log_checksum(rev, sum),
+		mg_vt_sql_log_start(&c->vt, &c->sql, rev->id, direction, log_checksum(rev, &file, sum),
 				    c->db && c->d == MG_DIALECT_SQLITE ? mg_db_user(c->db) : NULL);
 		if ((rc = sink(c, c->sql.ptr)) != MG_OK)
 			goto fail;
@@ -583,6 +592,7 @@ out:
 	mg_revlist_release(&before);
 	mg_stmt_list_release(&stmts);
 	mg_buf_release(&script);
+	mg_buf_release(&file);
 	mg_buf_release(&hashes);
 	mg_buf_release(&where);
 	mg_buf_release(&role_sql);
@@ -779,7 +789,7 @@ int mg_exec_stamp(mg_db *db, const mg_graph *g, const char *target, int purge,
 		goto fail;
 	for (size_t t = 0; t < targets.len; t++) {
 		char sum[41];
-		mg_vt_sql_log_start(&c.vt, &c.sql, targets.items[t]->id, "stamp", log_checksum(targets.items[t], sum),
+		mg_vt_sql_log_start(&c.vt, &c.sql, targets.items[t]->id, "stamp", log_checksum(targets.items[t], NULL, sum),
 				    c.db && c.d == MG_DIALECT_SQLITE ? mg_db_user(c.db) : NULL);
 		if ((rc = sink(&c, c.sql.ptr)) != MG_OK)
 			goto fail;

@@ -105,27 +105,7 @@ static int cmp_str(const void *a, const void *b)
 static int read_fd(int fd, mg_buf *b)
 {
 	mg_buf_clear(b);
-	for (;;) {
-		ssize_t got;
-		size_t want;
-		mg_buf_grow(b, 8192);
-		want = b->cap - b->len - 1;
-		got = read(fd, b->ptr + b->len, want);
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (got == 0)
-			break;
-		b->len += (size_t)got;
-		b->ptr[b->len] = '\0';
-		/* A short read of a regular file is its end: saves a read()
-		 * per file, which shows at 10,000 files. */
-		if ((size_t)got < want)
-			break;
-	}
-	return 0;
+	return mg_buf_read_fd(b, fd, 1); /* walk_dir reads regular files only */
 }
 
 static int ends_with(const char *s, const char *suffix)

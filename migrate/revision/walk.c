@@ -619,3 +619,13 @@ int mg_revision_read_section(const mg_revision *rev, const mg_rev_section *s, ch
 	*out = buf;
 	return MG_OK;
 }
+
+int mg_revision_section_text(const mg_revision *rev, const mg_rev_section *s, const char *file,
+			     size_t len, char **out, mg_error *err)
+{
+	*out = NULL;
+	if (len < s->offset + s->length)
+		return mg_error_set(err, MG_EINPUT, "'%s' changed since it was loaded", rev->path);
+	*out = mg_xstrndup(file + s->offset, s->length);
+	return MG_OK;
+}

@@ -34,8 +34,12 @@ void mg_buf_truncate(mg_buf *b, size_t len);
 void mg_buf_clear(mg_buf *b);
 /* Returns the heap string (caller frees with free()); b is re-initialised. */
 char *mg_buf_detach(mg_buf *b);
-/* Reads a whole file; returns 0 or -1 with errno set. Appends to b. */
+/* Reads a whole file; returns 0 or -1 with errno set. Appends to b. A
+ * short read counts as the end (regular files; not for pipes). */
 int mg_buf_read_file(mg_buf *b, const char *path);
+/* The same from an open file, from its current offset; regular: it is a
+ * regular file (a short read is then its end). */
+int mg_buf_read_fd(mg_buf *b, int fd, int regular);
 
 /* xmalloc family: abort with a message on out-of-memory. */
 void *mg_xmalloc(size_t n);

@@ -233,5 +233,10 @@ const mg_rev_section *mg_revision_section(const mg_revision *rev, int upgrade, m
  * changed size since loading. */
 int mg_revision_read_section(const mg_revision *rev, const mg_rev_section *s, char **out,
 			     mg_error *err);
+/* The same from the file's content already read (file, len: the whole
+ * file), so that a run takes the statements and the logged checksum from
+ * one read of the same bytes. MG_EINPUT when it changed size since loading. */
+int mg_revision_section_text(const mg_revision *rev, const mg_rev_section *s, const char *file,
+			     size_t len, char **out, mg_error *err);
 
 #endif
