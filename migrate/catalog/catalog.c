@@ -278,6 +278,7 @@ int mg_catalog_read_opts(mg_db *db, const mg_catalog_read_options *opts, mg_cata
 			 mg_error *err)
 {
 	const char *schema = opts ? opts->schema : NULL;
+	const char *home = opts ? opts->home_schema : NULL;
 	mg_catalog_impl *c;
 	int rc;
 
@@ -285,10 +286,10 @@ int mg_catalog_read_opts(mg_db *db, const mg_catalog_read_options *opts, mg_cata
 	c = catalog_new(db, opts);
 	switch (c->pub.dialect) {
 	case MG_DIALECT_POSTGRESQL:
-		rc = mg_cat_read_pg(c, schema, err);
+		rc = mg_cat_read_pg(c, schema, home, err);
 		break;
 	case MG_DIALECT_MYSQL:
-		rc = mg_cat_read_mysql(c, schema, err);
+		rc = mg_cat_read_mysql(c, schema, home, err);
 		break;
 	case MG_DIALECT_SQLITE:
 		rc = mg_cat_read_sqlite(c, schema, err);
@@ -311,8 +312,23 @@ int mg_catalog_read_opts(mg_db *db, const mg_catalog_read_options *opts, mg_cata
 
 int mg_catalog_read(mg_db *db, const char *schema, mg_catalog **out, mg_error *err)
 {
-	mg_catalog_read_options opts = { schema, NULL };
+	mg_catalog_read_options opts = { schema, NULL, NULL };
 	return mg_catalog_read_opts(db, &opts, out, err);
+}
+
+mg_catalog *mg_catalog_new_empty(const mg_catalog *like, const char *schema)
+{
+	mg_catalog_impl *c = mg_xcalloc(1, sizeof(*c));
+
+	mg_arena_init(&c->arena);
+	mg_map_init(&c->table_map);
+	mg_map_init(&c->view_map);
+	mg_map_init(&c->excluded);
+	c->pub.dialect = like->dialect;
+	c->pub.server_version = like->server_version;
+	c->pub.mariadb = like->mariadb;
+	c->pub.schema = mg_cat_str(c, schema);
+	return &c->pub;
 }
 
 void mg_catalog_free(mg_catalog *cat)

@@ -77,9 +77,10 @@ long long mg_cat_ll(const char *s);
 /* Sorts tables and each table's named objects; called once after reading. */
 void mg_cat_finish(mg_catalog_impl *c);
 
-/* Readers, one per dialect: fill c->pub from c->db. */
-int mg_cat_read_pg(mg_catalog_impl *c, const char *schema, mg_error *err);
-int mg_cat_read_mysql(mg_catalog_impl *c, const char *schema, mg_error *err);
+/* Readers, one per dialect: fill c->pub from c->db. home: see
+ * mg_catalog_read_options.home_schema (NULL = the schema read). */
+int mg_cat_read_pg(mg_catalog_impl *c, const char *schema, const char *home, mg_error *err);
+int mg_cat_read_mysql(mg_catalog_impl *c, const char *schema, const char *home, mg_error *err);
 int mg_cat_read_sqlite(mg_catalog_impl *c, const char *schema, mg_error *err);
 
 /* Type and default normalisation (types.c). */

@@ -19,6 +19,9 @@ typedef struct my_reader {
 	const char *db_collation;
 	bool mariadb;
 	long version;
+	/* include_schemas: the configured database when reading another one;
+	 * its qualifier is the one views lose (NULL: the own one). */
+	const char *home;
 } my_reader;
 
 static bool same(const char *a, const char *b)
@@ -359,7 +362,7 @@ static int read_views(my_reader *r, mg_error *err)
 		mg_view *v = mg_cat_add_view(r->c, GET(NAME));
 		if (!v)
 			continue;
-		v->definition = strip_own_db(r->c, GET(DEF), r->schema);
+		v->definition = strip_own_db(r->c, GET(DEF), r->home ? r->home : r->schema);
 		if (GET(CHECK_OPTION) && strcmp(GET(CHECK_OPTION), "NONE"))
 			v->check_option = mg_cat_str(r->c, GET(CHECK_OPTION));
 		if (GET(SECURITY) && strcmp(GET(SECURITY), "DEFINER"))
@@ -533,12 +536,12 @@ static int read_events(my_reader *r, mg_error *err)
 	return rc;
 }
 
-int mg_cat_read_mysql(mg_catalog_impl *c, const char *schema, mg_error *err)
+int mg_cat_read_mysql(mg_catalog_impl *c, const char *schema, const char *home, mg_error *err)
 {
 	static const char find_sql[] =
 		"SELECT SCHEMA_NAME AS name, DEFAULT_COLLATION_NAME AS collation"
 		" FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = COALESCE(?, DATABASE())";
-	my_reader r = { c, NULL, NULL, false, c->pub.server_version };
+	my_reader r = { c, NULL, NULL, false, c->pub.server_version, home };
 	mg_rows rows;
 	int rc;
 

@@ -25,6 +25,8 @@ typedef struct pg_reader {
 	const char *nspoid; /* the schema's oid, as text: $1 of every query */
 	const char *qname;  /* quote_ident(schema), to strip it from definitions */
 	long version;
+	bool home;          /* reading another schema than the configured one
+			     * (include_schemas): keep the own qualifier */
 } pg_reader;
 
 /* "AND NOT <an extension member>" for an object of catalog `cls` aliased `alias`. */
@@ -568,6 +570,10 @@ static char *strip_own_qualifier(pg_reader *r, const char *def)
 
 	if (!def)
 		return NULL;
+	/* Included schema: the revision runs with the configured schema
+	 * current, so the function must stay named in its own. */
+	if (r->home)
+		return trim_def(r->c, def);
 	eol = strchr(def, '\n');
 	for (const char *p = def; *p && (!eol || p < eol); p++) {
 		if ((!strncmp(p, "FUNCTION ", 9) || !strncmp(p, "PROCEDURE ", 10))) {
@@ -584,6 +590,18 @@ static char *strip_own_qualifier(pg_reader *r, const char *def)
 	out = trim_def(r->c, b.ptr);
 	mg_buf_release(&b);
 	return out;
+}
+
+/* regprocedure text qualifies a function its search_path does not see:
+ * with a home schema that is each of ours. Signatures stay without their
+ * schema either way (catalog.h). */
+static const char *own_signature(pg_reader *r, const char *sig)
+{
+	size_t qlen = strlen(r->qname);
+
+	if (r->home && sig && !strncmp(sig, r->qname, qlen) && sig[qlen] == '.')
+		sig += qlen + 1;
+	return mg_cat_str(r->c, sig);
 }
 
 static int read_functions(pg_reader *r, mg_error *err)
@@ -615,7 +633,7 @@ static int read_functions(pg_reader *r, mg_error *err)
 		mg_catalog_impl *c = r->c;
 		mg_function *f = mg_arena_alloc(&c->arena, sizeof(*f));
 		f->name = mg_cat_str(c, GET(NAME));
-		f->signature = mg_cat_str(c, GET(SIGNATURE));
+		f->signature = own_signature(r, GET(SIGNATURE));
 		f->args = mg_cat_str(c, GET(ARGS) ? GET(ARGS) : "");
 		f->result = mg_cat_strnz(c, GET(RESULT));
 		f->procedure = GET(KIND) && GET(KIND)[0] == 'p';
@@ -729,7 +747,7 @@ static int set_search_path(pg_reader *r, const char *value, bool quote, mg_error
 	return rc;
 }
 
-int mg_cat_read_pg(mg_catalog_impl *c, const char *schema, mg_error *err)
+int mg_cat_read_pg(mg_catalog_impl *c, const char *schema, const char *home, mg_error *err)
 {
 	static const char find_sql[] =
 		"SELECT n.oid::pg_catalog.text AS oid, n.nspname AS name,"
@@ -737,7 +755,7 @@ int mg_cat_read_pg(mg_catalog_impl *c, const char *schema, mg_error *err)
 		" pg_catalog.quote_ident(n.nspname) AS qname"
 		" FROM pg_catalog.pg_namespace n"
 		" WHERE n.nspname = COALESCE($1, pg_catalog.current_schema())";
-	pg_reader r = { c, NULL, NULL, c->pub.server_version };
+	pg_reader r = { c, NULL, NULL, c->pub.server_version, home != NULL };
 	char *saved_path = NULL;
 	mg_rows rows;
 	int rc;
@@ -757,7 +775,9 @@ int mg_cat_read_pg(mg_catalog_impl *c, const char *schema, mg_error *err)
 	r.qname = mg_cat_str(c, mg_rows_get(&rows, 0, 3) ? mg_rows_get(&rows, 0, 3) : "");
 	mg_rows_release(&rows);
 
-	rc = set_search_path(&r, c->pub.schema, true, err);
+	/* A home schema that does not exist leaves search_path naming none:
+	 * everything then prints qualified, which is still correct. */
+	rc = set_search_path(&r, home ? home : c->pub.schema, true, err);
 	if (rc == MG_OK)
 		rc = read_tables(&r, err);
 	if (rc == MG_OK)

@@ -14,13 +14,20 @@
 
 #define MAGIC "MGCAT "
 
+typedef struct schema_renames schema_renames;
+
 typedef struct codec {
 	int reading;
 	mg_buf *out;          /* writing */
 	const char *p, *end;  /* reading: the bytes left */
 	mg_catalog_impl *c;   /* reading: where everything is allocated */
 	int bad;              /* reading: malformed input seen; all reads yield zeros */
+	/* reading: each string read is passed through these (or NULL), so
+	 * mg_catalog_rename_schemas reaches every string field there is. */
+	const schema_renames *renames;
 } codec;
+
+static const char *rename_schemas_in(codec *k, const char *s);
 
 /* ---- primitives ---- */
 
@@ -168,6 +175,8 @@ static void io_str_opt(codec *k, const char **s)
 	}
 	*s = mg_arena_strndup(&k->c->arena, k->p, (size_t)len);
 	k->p += len;
+	if (k->renames)
+		*s = rename_schemas_in(k, *s);
 }
 
 /* A string the rest of the engine never expects NULL (names). */
@@ -488,6 +497,109 @@ int mg_catalog_deserialize(const void *data, size_t len, mg_catalog **out, mg_er
 		mg_catalog_free(&c->pub);
 		return mg_error_set(err, MG_EINPUT, "a malformed serialised catalog (at byte %zu of %zu)", at, len);
 	}
+	for (size_t i = 0; i < c->pub.ntables; i++)
+		mg_map_put(&c->table_map, c->pub.tables[i]->name, c->pub.tables[i]);
+	for (size_t i = 0; i < c->pub.nviews; i++)
+		mg_map_put(&c->view_map, c->pub.views[i]->name, c->pub.views[i]);
+	*out = &c->pub;
+	return MG_OK;
+}
+
+/* ---- schema renames (catalog.h mg_catalog_rename_schemas) ---- */
+
+struct schema_renames {
+	const char *const *from, *const *to, *const *to_sql;
+	size_t n;
+};
+
+static bool ident_byte(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '_' || ch == '$' || (unsigned char)ch >= 0x80;
+}
+
+/* The replacement of from[i] found at s[at]: as a name between a pair of
+ * quotes, else as the server writes the name bare. */
+static void put_renamed(mg_buf *b, const schema_renames *m, size_t i, const char *s, size_t at)
+{
+	size_t flen = strlen(m->from[i]);
+	char q = at > 0 ? s[at - 1] : '\0';
+
+	if ((q == '"' || q == '`') && s[at + flen] == q) {
+		for (const char *p = m->to[i]; *p; p++) {
+			if (*p == q)
+				mg_buf_putc(b, q);
+			mg_buf_putc(b, *p);
+		}
+		return;
+	}
+	mg_buf_puts(b, m->to_sql[i]);
+}
+
+static const char *rename_schemas_in(codec *k, const char *s)
+{
+	const schema_renames *m = k->renames;
+	mg_buf b = MG_BUF_INIT;
+	bool any = false;
+	const char *out;
+	size_t len = strlen(s);
+
+	for (size_t i = 0; i < m->n; i++) {
+		if (!strcmp(s, m->from[i]))
+			return mg_arena_strdup(&k->c->arena, m->to[i]);
+		any = any || strstr(s, m->from[i]) != NULL;
+	}
+	if (!any)
+		return s;
+	for (size_t at = 0; at < len;) {
+		size_t hit = m->n;
+		for (size_t i = 0; i < m->n && hit == m->n; i++) {
+			size_t flen = strlen(m->from[i]);
+			if (!strncmp(s + at, m->from[i], flen) && (at == 0 || !ident_byte(s[at - 1])) &&
+			    !ident_byte(s[at + flen]))
+				hit = i;
+		}
+		if (hit == m->n) {
+			mg_buf_putc(&b, s[at++]);
+			continue;
+		}
+		put_renamed(&b, m, hit, s, at);
+		at += strlen(m->from[hit]);
+	}
+	out = mg_arena_strndup(&k->c->arena, b.ptr, b.len);
+	mg_buf_release(&b);
+	return out;
+}
+
+int mg_catalog_rename_schemas(const mg_catalog *cat, const char *const *from, const char *const *to,
+			      const char *const *to_sql, size_t n, mg_catalog **out, mg_error *err)
+{
+	schema_renames m = { from, to, to_sql, n };
+	mg_buf data = MG_BUF_INIT;
+	mg_catalog_impl *c;
+	codec k = { 0 };
+
+	*out = NULL;
+	mg_catalog_serialize(cat, &data);
+	k.reading = 1;
+	k.p = data.ptr + sizeof(MAGIC) - 1;
+	k.end = data.ptr + data.len;
+	k.renames = &m;
+	get_ll(&k, '\n');
+	c = mg_xcalloc(1, sizeof(*c));
+	mg_arena_init(&c->arena);
+	mg_map_init(&c->table_map);
+	mg_map_init(&c->view_map);
+	mg_map_init(&c->excluded);
+	k.c = c;
+	io_catalog(&k, &c->pub);
+	mg_buf_release(&data);
+	if (k.bad || k.p != k.end) {
+		mg_catalog_free(&c->pub);
+		return mg_error_set(err, MG_EINPUT, "cannot copy the catalog of schema '%s'",
+				    cat->schema ? cat->schema : "");
+	}
+	mg_cat_finish(c);
 	for (size_t i = 0; i < c->pub.ntables; i++)
 		mg_map_put(&c->table_map, c->pub.tables[i]->name, c->pub.tables[i]);
 	for (size_t i = 0; i < c->pub.nviews; i++)

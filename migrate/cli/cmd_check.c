@@ -6,7 +6,9 @@
  * Text: one line per finding, then "FAILED: ..." (exit 1) or
  * "OK: database at head, models match" (exit 0).
  * JSON: {"ok": bool, "findings": [{"kind", "message", ...}]}; model
- * differences add "object", "operation", "destructive" (and "reason").
+ * differences add "object", "operation", "destructive" (and "reason",
+ * "code"); in an included schema (include_schemas) the object is
+ * qualified ("audit.log") and "schema" names it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,24 +77,28 @@ static int check_models(check_ctx *c)
 	if ((rc = mg_cli_schema_compare(c->cli, &cmp)) != MG_OK)
 		return rc;
 	c->models_compared = 1;
-	c->model_differences = mg_diff_count(cmp.diff);
-	for (size_t i = 0; i < mg_diff_count(cmp.diff); i++) {
-		const mg_diff_op *op = mg_diff_op_at(cmp.diff, i);
-		json_t *extra;
-		mg_buf_clear(&line);
-		mg_buf_clear(&obj);
-		mg_diff_op_describe(op, &line);
-		if (op->destructive)
-			mg_buf_printf(&line, " (destructive %s: %s)", mg_diff_destructive_code(op),
-				      op->reason ? op->reason : "may lose data");
-		mg_diff_op_object(op, &obj);
-		extra = json_pack("{s:s, s:s, s:b}", "operation", mg_diff_kind_name(op->kind), "object", obj.ptr,
-				  "destructive", op->destructive);
-		if (op->destructive && op->reason)
-			json_object_set_new(extra, "reason", json_string(op->reason));
-		if (op->destructive)
-			json_object_set_new(extra, "code", json_string(mg_diff_destructive_code(op)));
-		add_finding(c, "model_difference", line.ptr, extra);
+	c->model_differences = cmp.count;
+	for (size_t p = 0; p < cmp.npairs; p++) {
+		for (size_t i = 0; i < mg_diff_count(cmp.pairs[p].diff); i++) {
+			const mg_diff_op *op = mg_diff_op_at(cmp.pairs[p].diff, i);
+			json_t *extra;
+			mg_buf_clear(&line);
+			mg_buf_clear(&obj);
+			mg_schema_op_describe(&cmp.sd[p], op, &line);
+			if (op->destructive)
+				mg_buf_printf(&line, " (destructive %s: %s)", mg_diff_destructive_code(op),
+					      op->reason ? op->reason : "may lose data");
+			mg_schema_op_object(&cmp.sd[p], op, &obj);
+			extra = json_pack("{s:s, s:s, s:b}", "operation", mg_diff_kind_name(op->kind), "object",
+					  obj.ptr, "destructive", op->destructive);
+			if (cmp.pairs[p].schema)
+				json_object_set_new(extra, "schema", json_string(cmp.pairs[p].schema));
+			if (op->destructive && op->reason)
+				json_object_set_new(extra, "reason", json_string(op->reason));
+			if (op->destructive)
+				json_object_set_new(extra, "code", json_string(mg_diff_destructive_code(op)));
+			add_finding(c, "model_difference", line.ptr, extra);
+		}
 	}
 	mg_buf_release(&line);
 	mg_buf_release(&obj);

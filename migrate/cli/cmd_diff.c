@@ -4,8 +4,10 @@
  * file. stdout holds only SQL (nothing when they match).
  *
  * JSON: {"dialect", "differences": N, "destructive": N,
- *        "operations": [{"kind", "object", "detail", "destructive"[, "reason"]}],
- *        "upgrade": SQL, "downgrade": SQL}
+ *        "operations": [{"kind", "object", "detail", "destructive"[, "reason"][, "schema"]}],
+ *        "upgrade": SQL, "downgrade": SQL, "proposals": [TEXT]}
+ * An operation in an included schema (include_schemas) has its object
+ * qualified ("audit.log") and "schema".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 
 #include "cli/schema_diff.h"
 #include "migrate/models.h"
+#include "util/buf.h"
 #include "migrate/vcs.h"
 
 static int cmd_diff(mg_cli *cli, int argc, char **argv);
@@ -23,41 +26,32 @@ const mg_command mg_cmd_diff = {
 	"diff", cmd_diff, MG_NEEDS_CONFIG | MG_NEEDS_DB, "Print the difference between the models and the database.", 1,
 };
 
-static int render(mg_cli *cli, const mg_diff *d, int upgrade, int annotate, char **sql)
+static int print_json(mg_cli *cli, const mg_schema_cmp *c)
 {
-	mg_diff_render_options ro = { 0 };
-	ro.upgrade = upgrade;
-	ro.annotate = annotate;
-	return mg_diff_render(d, mg_db_dialect(cli->db), &ro, sql, &cli->err);
-}
-
-static int print_json(mg_cli *cli, const mg_diff *d)
-{
-	char *ops_text = mg_diff_json(d), *up = NULL, *down = NULL, *text;
-	json_t *ops, *doc;
-	json_error_t jerr;
+	char *up = NULL, *down = NULL, *text;
+	json_t *doc, *props;
+	mg_buf b = MG_BUF_INIT;
 	int rc;
 
-	if ((rc = render(cli, d, 1, 0, &up)) != MG_OK || (rc = render(cli, d, 0, 0, &down)) != MG_OK)
+	if ((rc = mg_cli_schema_render(cli, c, 1, 0, &up)) != MG_OK ||
+	    (rc = mg_cli_schema_render(cli, c, 0, 0, &down)) != MG_OK)
 		goto out;
-	ops = json_loads(ops_text, 0, &jerr);
-	if (!ops)
-		ops = json_array();
 	doc = json_pack("{s:s, s:I, s:I, s:o, s:s, s:s}", "dialect", mg_dialect_name(mg_db_dialect(cli->db)),
-			"differences", (json_int_t)mg_diff_count(d), "destructive",
-			(json_int_t)mg_diff_destructive_count(d), "operations", ops, "upgrade", up, "downgrade", down);
-	{
-		json_t *props = json_array();
-		for (size_t i = 0; i < mg_diff_proposal_count(d); i++)
-			json_array_append_new(props, json_string(mg_diff_proposal_at(d, i)));
-		json_object_set_new(doc, "proposals", props);
+			"differences", (json_int_t)c->count, "destructive", (json_int_t)c->destructive,
+			"operations", mg_cli_schema_json(c), "upgrade", up, "downgrade", down);
+	props = json_array();
+	mg_cli_schema_proposals(c, "", "", &b);
+	for (char *line = b.ptr, *nl; b.len && (nl = strchr(line, '\n')); line = nl + 1) {
+		*nl = '\0';
+		json_array_append_new(props, json_string(line));
 	}
+	json_object_set_new(doc, "proposals", props);
 	text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fprintf(cli->out, "%s\n", text);
 	free(text);
 	json_decref(doc);
 out:
-	free(ops_text);
+	mg_buf_release(&b);
 	free(up);
 	free(down);
 	return rc;
@@ -75,9 +69,16 @@ static int compare_from_ref(mg_cli *cli, const char *ref, mg_schema_cmp *out)
 	mg_models_options mo = { 0 };
 	mg_diff_options dopts = { 0 };
 	mg_vcs_repo *repo = NULL;
+	mg_schema_pair *p;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	if (cli->config.ninclude_schemas)
+		return mg_cli_fail(cli, MG_EUSAGE,
+				   "diff --from-ref compares the configured schema only and cannot be used with "
+				   "include_schemas yet");
+	out->npairs = 1;
+	out->pairs = p = calloc(1, sizeof(*out->pairs));
 	sprintf(vt_log, "%s_log", vt);
 	exclude[1] = vt_log;
 	for (size_t i = 0; i < cli->config.nxargs; i++)
@@ -95,9 +96,10 @@ static int compare_from_ref(mg_cli *cli, const char *ref, mg_schema_cmp *out)
 	mo.cache_dir = mg_cli_models_cache_dir(cli);
 	dopts.ignore_tables = exclude;
 	if ((rc = mg_vcs_open(&repo, cli->config.here, "diff --from-ref", &cli->err)) == MG_OK &&
-	    (rc = mg_vcs_models_at(repo, ref, &mo, &out->live, &cli->err)) == MG_OK &&
-	    (rc = mg_models_load(&mo, &out->models, &cli->err)) == MG_OK)
-		rc = mg_diff_catalogs(out->live, out->models, &dopts, &out->diff, &cli->err);
+	    (rc = mg_vcs_models_at(repo, ref, &mo, &p->live, &cli->err)) == MG_OK &&
+	    (rc = mg_models_load(&mo, &p->models, &cli->err)) == MG_OK &&
+	    (rc = mg_diff_catalogs(p->live, p->models, &dopts, &p->diff, &cli->err)) == MG_OK)
+		mg_schema_cmp_finish(out);
 	mg_vcs_close(repo);
 	free(keys);
 	free(values);
@@ -125,28 +127,31 @@ static int cmd_diff(mg_cli *cli, int argc, char **argv)
 	if ((rc = from_ref ? compare_from_ref(cli, from_ref, &cmp) : mg_cli_schema_compare(cli, &cmp)) != MG_OK)
 		return rc;
 	if (cli->format == MG_FORMAT_JSON) {
-		rc = print_json(cli, cmp.diff);
-	} else if (mg_diff_count(cmp.diff) == 0) {
+		rc = print_json(cli, &cmp);
+	} else if (cmp.count == 0) {
 		if (!cli->quiet)
 			fprintf(cli->errout, "No changes: the database matches the models.\n");
 	} else {
 		char *sql = NULL;
-		if ((rc = render(cli, cmp.diff, !downgrade, 1, &sql)) == MG_OK) {
+		if ((rc = mg_cli_schema_render(cli, &cmp, !downgrade, 1, &sql)) == MG_OK) {
 			/* Likely renames without a hint, as the generated file has them. */
-			for (size_t i = 0; !downgrade && i < mg_diff_proposal_count(cmp.diff); i++)
-				fprintf(cli->out, "-- %s\n", mg_diff_proposal_at(cmp.diff, i));
+			if (!downgrade) {
+				mg_buf b = MG_BUF_INIT;
+				mg_cli_schema_proposals(&cmp, "-- ", "", &b);
+				fputs(b.ptr, cli->out);
+				mg_buf_release(&b);
+			}
 			fputs(sql, cli->out);
 		}
 		free(sql);
-		if (rc == MG_OK && !cli->quiet && mg_diff_destructive_count(cmp.diff) > 0) {
-			char *list = mg_cli_destructive_list(cmp.diff);
-			fprintf(cli->errout, "warning: %zu destructive change%s: %s\n",
-				mg_diff_destructive_count(cmp.diff),
-				mg_diff_destructive_count(cmp.diff) == 1 ? "" : "s", list);
+		if (rc == MG_OK && !cli->quiet && cmp.destructive > 0) {
+			char *list = mg_cli_destructive_list(&cmp);
+			fprintf(cli->errout, "warning: %zu destructive change%s: %s\n", cmp.destructive,
+				cmp.destructive == 1 ? "" : "s", list);
 			free(list);
 		}
 	}
-	if (rc == MG_OK && exit_code && mg_diff_count(cmp.diff) > 0)
+	if (rc == MG_OK && exit_code && cmp.count > 0)
 		rc = MG_EDIFF;
 	mg_schema_cmp_release(&cmp);
 	return rc;

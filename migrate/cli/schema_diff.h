@@ -6,30 +6,63 @@
 #ifndef MG_CLI_SCHEMA_DIFF_H
 #define MG_CLI_SCHEMA_DIFF_H
 
+#include <jansson.h>
+
 #include "cli/cli.h"
 #include "migrate/catalog.h"
 #include "migrate/diff.h"
 #include "migrate/exec.h"
+#include "migrate/schemas.h"
+#include "util/buf.h"
 
-/* Both catalogs and their diff (live -> models); release frees all three. */
-typedef struct mg_schema_cmp {
+/* One schema compared: its live catalog, its models and their diff. */
+typedef struct mg_schema_pair {
+	const char *schema;  /* NULL: the configured schema; else an include_schemas entry (config's) */
 	mg_catalog *live;
 	mg_catalog *models;
-	mg_diff *diff;
+	mg_diff *diff;       /* live -> models */
+	bool absent;         /* does not exist live: read as empty */
+} mg_schema_pair;
+
+/* Every schema compared, the configured one first, then include_schemas
+ * in their order; release frees everything. */
+typedef struct mg_schema_cmp {
+	mg_schema_pair *pairs;
+	size_t npairs;
+	mg_schema_diff *sd;  /* the pairs' diffs for schemas.h, same order */
+	size_t count;        /* operations over all pairs */
+	size_t destructive;  /* destructive ones */
 } mg_schema_cmp;
 
 /*
- * Reads the live schema (the configured schema, without the version table
- * and its log) and the models (mg_models_load: scratch space, dropped
- * after, also on SIGINT/SIGTERM, which are caught only while the models are
- * applied), then diffs them. Needs config and database (opened here when
- * not yet). Errors are left in cli->err; *out is released on failure.
+ * Reads the live schemas (the configured one, then each of include_schemas
+ * through the same reader with the configured one as home schema; one
+ * that does not exist is empty; the version table and its log left out
+ * everywhere) and the models (mg_models_load_set: scratch spaces, dropped
+ * after, also on SIGINT/SIGTERM, which are caught only while the models
+ * are applied), then diffs each schema's pair. `exclude` patterns match
+ * table names in every schema; a pattern with a '.' matches
+ * "schema.table" instead. Needs config and database (opened here when
+ * not yet). MG_EINPUT for include_schemas on SQLite, or naming the
+ * configured schema or a scratch name. Errors are left in cli->err; *out
+ * is released on failure.
  */
 int mg_cli_schema_compare(mg_cli *cli, mg_schema_cmp *out);
 /* The models cache's root (config cache_dir), or NULL when --no-cache or
  * MIGRATE_NO_CACHE=1 bypass it. */
 const char *mg_cli_models_cache_dir(const mg_cli *cli);
+/* Fills c->sd and the totals from c->pairs (after the diffs are set). */
+void mg_schema_cmp_finish(mg_schema_cmp *c);
 void mg_schema_cmp_release(mg_schema_cmp *c);
+/* The whole comparison as a script for the database's dialect (heap);
+ * see mg_schema_diffs_render. */
+int mg_cli_schema_render(mg_cli *cli, const mg_schema_cmp *c, int upgrade, int annotate, char **sql);
+/* Every pair's operations as mg_diff_json's objects, "object" qualified
+ * for an included schema, which also gets "schema" (a new reference). */
+json_t *mg_cli_schema_json(const mg_schema_cmp *c);
+/* Appends the likely renames without a hint as lines, each "<lead>TEXT
+ * <tail>\n" ("in schema audit: " before those of an included schema). */
+void mg_cli_schema_proposals(const mg_schema_cmp *c, const char *lead, const char *tail, mg_buf *out);
 
 /* Executor options for the configured version table and schema. */
 void mg_cli_exec_options(mg_cli *cli, mg_exec_options *o);
@@ -68,8 +101,8 @@ typedef struct mg_autogen_options {
  * differences on stderr.
  */
 int mg_cli_autogenerate(mg_cli *cli, const mg_autogen_options *o, char **upgrades, char **downgrades);
-/* "DS101 drop table accounts, DS102 drop column users.age" (heap; "" when
- * none is destructive). */
-char *mg_cli_destructive_list(const mg_diff *d);
+/* "DS101 drop table accounts, DS102 drop column audit.log.age" (heap; ""
+ * when none is destructive). */
+char *mg_cli_destructive_list(const mg_schema_cmp *c);
 
 #endif

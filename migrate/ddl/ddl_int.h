@@ -26,6 +26,12 @@ typedef struct mg_ddl {
 	/* For the foreign keys added apart from CREATE TABLE; may be NULL. */
 	const mg_diff *diff;
 	mg_buf *out;
+	/* Rendering an included schema's diff (include_schemas, ddl/
+	 * render_schemas.c): the configured schema's name as these catalogs'
+	 * foreign keys reference it, and how to write such a reference:
+	 * home_qual (a placeholder) or, when NULL, unqualified. Never by
+	 * name, which differs per environment. home NULL: not rendering one. */
+	const char *home, *home_qual;
 } mg_ddl;
 
 /* Own-schema object name, qualified by r->qual when set. */
@@ -74,6 +80,10 @@ void mg_ddl_object(mg_ddl *r, const mg_diff_op *op, bool up);
 
 /* Renames (ddl/rename.c): op or, up false, its inverse. */
 void mg_ddl_rename(mg_ddl *r, const mg_diff_op *op, bool up);
+
+/* One operation of any kind or, up false, its inverse, through v (PG or
+ * MySQL; SQLite renders whole diffs only). ddl/render.c. */
+void mg_ddl_render_op(const mg_ddl_dialect *v, mg_ddl *r, const mg_diff_op *op, bool up);
 
 extern const mg_ddl_dialect mg_ddl_pg;
 extern const mg_ddl_dialect mg_ddl_mysql;

@@ -95,16 +95,23 @@ void mg_ddl_fk_clause(mg_ddl *r, const mg_foreign_key *fk)
 {
 	bool own = !fk->ref_schema || mg_diff_streq(fk->ref_schema, r->schema) ||
 		   mg_diff_streq(fk->ref_schema, r->target_schema);
+	bool home = !own && r->home && !strcmp(fk->ref_schema, r->home);
 
 	mg_buf_puts(r->out, "FOREIGN KEY ");
 	mg_ddl_ident_list(r, fk->columns, fk->ncolumns);
 	mg_buf_puts(r->out, " REFERENCES ");
-	if (r->dialect == MG_DIALECT_SQLITE)
+	if (r->dialect == MG_DIALECT_SQLITE) {
 		mg_ddl_ident(r, fk->ref_table); /* SQLite refuses a qualified parent */
-	else if (own)
+	} else if (own) {
 		mg_ddl_name(r, fk->ref_table);
-	else
+	} else if (home) {
+		/* The revision's current schema, whatever it is called there. */
+		if (r->home_qual)
+			mg_buf_printf(r->out, "%s.", r->home_qual);
+		mg_ddl_ident(r, fk->ref_table);
+	} else {
 		mg_sql_quote_qualified(r->dialect, r->out, fk->ref_schema, fk->ref_table);
+	}
 	if (fk->ncolumns && fk->ref_columns && fk->ref_columns[0]) {
 		mg_buf_putc(r->out, ' ');
 		mg_ddl_ident_list(r, fk->ref_columns, fk->ncolumns);
@@ -127,7 +134,7 @@ bool mg_ddl_fk_inline(const mg_ddl *r, const mg_foreign_key *fk)
 
 /* ---- the driver ---- */
 
-static void render_op(const mg_ddl_dialect *v, mg_ddl *r, const mg_diff_op *op, bool up)
+void mg_ddl_render_op(const mg_ddl_dialect *v, mg_ddl *r, const mg_diff_op *op, bool up)
 {
 	/* For a drop, old objects are the ones named; for an add, new ones. */
 	const mg_table *t = up ? (op->new_table ? op->new_table : op->old_table)
@@ -306,7 +313,7 @@ static int render_sqlite(const mg_diff *d, mg_ddl *r, const mg_diff_render_optio
 			annotate(r->out, op, up);
 		if (op->kind >= MG_DIFF_RENAME_TABLE) {
 			/* Before (upgrade) or after (downgrade) any rebuild of the table. */
-			render_op(&mg_ddl_sqlite, r, op, up);
+			mg_ddl_render_op(&mg_ddl_sqlite, r, op, up);
 			continue;
 		}
 		if (mg_map_has(&rebuild, op->table) && op->old_table && op->new_table) {
@@ -323,7 +330,7 @@ static int render_sqlite(const mg_diff *d, mg_ddl *r, const mg_diff_render_optio
 		if ((op->kind == MG_DIFF_ADD_FOREIGN_KEY || op->kind == MG_DIFF_DROP_FOREIGN_KEY) &&
 		    op->with_table)
 			continue; /* written in the CREATE TABLE of its table */
-		render_op(&mg_ddl_sqlite, r, op, up);
+		mg_ddl_render_op(&mg_ddl_sqlite, r, op, up);
 	}
 	mg_map_release(&rebuild);
 	mg_map_release(&done);
@@ -362,7 +369,7 @@ int mg_diff_render(const mg_diff *d, mg_dialect dialect, const mg_diff_render_op
 			const mg_diff_op *op = d->ops[up ? k : d->nops - 1 - k];
 			if (o->annotate)
 				annotate(&out, op, up);
-			render_op(v, &r, op, up);
+			mg_ddl_render_op(v, &r, op, up);
 		}
 	}
 	/* The last statement ends ";\n", not ";\n\n". */

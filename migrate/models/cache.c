@@ -6,6 +6,8 @@
  * anything else is a miss, and the entry is written again.
  *
  * Entry layout:  "MGMODELS <cache version> <key>\n<body hash> <body length>\n<body>"
+ * Body:          "<n>\n", then per catalog "<length>\n<serialisation>"
+ *                (the configured schema's first, then the included ones').
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -159,6 +161,11 @@ int mg_models_cache_init(mg_models_cache *mc, const mg_models_options *o, const 
 	}
 	for (const char *const *p = o->exclude_tables; p && *p; p++)
 		put_str(&m, "exclude", *p);
+	/* The included schemas change what is read and how it is named, and
+	 * the configured schema's name is written into their catalogs. */
+	for (const char *const *p = o->schemas; p && *p; p++)
+		put_str(&m, "include", *p);
+	put_str(&m, "home", o->schemas && *o->schemas ? o->home_name : NULL);
 	for (size_t i = 0; i < nfiles; i++) {
 		mg_buf_clear(&content);
 		if (mg_buf_read_file(&content, files[i]) != 0)
@@ -177,16 +184,40 @@ out:
 	return ok;
 }
 
-int mg_models_cache_get(const mg_models_cache *mc, mg_catalog **out)
+/* The catalogs of a body: "<n>\n" then n times "<length>\n<bytes>". */
+static int read_body(const char *body, size_t len, mg_catalog **out, size_t n)
+{
+	const char *p = body, *end = body + len;
+	unsigned long long count, one;
+	mg_error err;
+	int used;
+
+	if (sscanf(p, "%llu\n%n", &count, &used) != 1 || count != n)
+		return 0;
+	p += used;
+	for (size_t i = 0; i < n; i++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl || sscanf(p, "%llu%n", &one, &used) != 1 || p + used != nl ||
+		    one > (unsigned long long)(end - nl - 1))
+			return 0;
+		mg_error_init(&err);
+		if (mg_catalog_deserialize(nl + 1, (size_t)one, &out[i], &err) != MG_OK)
+			return 0;
+		p = nl + 1 + one;
+	}
+	return p == end;
+}
+
+int mg_models_cache_get(const mg_models_cache *mc, mg_catalog **out, size_t n)
 {
 	mg_buf file = MG_BUF_INIT, head = MG_BUF_INIT;
 	const char *nl, *body;
 	char sum[33], want[33];
 	unsigned long long len;
-	mg_error err;
 	int hit = 0, used;
 
-	*out = NULL;
+	for (size_t i = 0; i < n; i++)
+		out[i] = NULL;
 	if (!mc->path || mg_buf_read_file(&file, mc->path) != 0)
 		goto out;
 	mg_buf_printf(&head, ENTRY_MAGIC "%d %s\n", MG_MODELS_CACHE_VERSION, mc->key);
@@ -203,9 +234,14 @@ int mg_models_cache_get(const mg_models_cache *mc, mg_catalog **out)
 	hash128(body, (size_t)len, sum);
 	if (strcmp(sum, want) != 0)
 		goto out;
-	mg_error_init(&err);
-	hit = mg_catalog_deserialize(body, (size_t)len, out, &err) == MG_OK;
+	hit = read_body(body, (size_t)len, out, n);
 out:
+	if (!hit) {
+		for (size_t i = 0; i < n; i++) {
+			mg_catalog_free(out[i]);
+			out[i] = NULL;
+		}
+	}
 	mg_buf_release(&file);
 	mg_buf_release(&head);
 	return hit;
@@ -240,9 +276,9 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-int mg_models_cache_put(const mg_models_cache *mc, const mg_catalog *cat)
+int mg_models_cache_put(const mg_models_cache *mc, mg_catalog *const *cats, size_t n)
 {
-	mg_buf body = MG_BUF_INIT, head = MG_BUF_INIT, tmp = MG_BUF_INIT;
+	mg_buf body = MG_BUF_INIT, head = MG_BUF_INIT, tmp = MG_BUF_INIT, one = MG_BUF_INIT;
 	char sum[33], *dir, *slash;
 	int fd = -1, rc = -1;
 
@@ -253,7 +289,13 @@ int mg_models_cache_put(const mg_models_cache *mc, const mg_catalog *cat)
 		*slash = '\0';
 	if (mkdir_p(dir) != 0)
 		goto out;
-	mg_catalog_serialize(cat, &body);
+	mg_buf_printf(&body, "%zu\n", n);
+	for (size_t i = 0; i < n; i++) {
+		mg_buf_clear(&one);
+		mg_catalog_serialize(cats[i], &one);
+		mg_buf_printf(&body, "%zu\n", one.len);
+		mg_buf_add(&body, one.ptr, one.len);
+	}
 	hash128(body.ptr, body.len, sum);
 	mg_buf_printf(&head, ENTRY_MAGIC "%d %s\n%s %zu\n", MG_MODELS_CACHE_VERSION, mc->key, sum, body.len);
 	/* Readers see the old entry, none, or the whole new one: never a part.
@@ -274,6 +316,7 @@ int mg_models_cache_put(const mg_models_cache *mc, const mg_catalog *cat)
 	rc = 0;
 out:
 	free(dir);
+	mg_buf_release(&one);
 	mg_buf_release(&body);
 	mg_buf_release(&head);
 	mg_buf_release(&tmp);

@@ -8,8 +8,9 @@
 
 #include "migrate/models.h"
 
-/* Bumped when the key's material or the entry's layout changes. */
-#define MG_MODELS_CACHE_VERSION 2
+/* Bumped when the key's material or the entry's layout changes (3: the
+ * included schemas in the key, one catalog per schema in an entry). */
+#define MG_MODELS_CACHE_VERSION 3
 
 typedef struct mg_models_cache {
 	char key[33]; /* 32 hex digits; "" when this load is not cached */
@@ -25,10 +26,13 @@ typedef struct mg_models_cache {
  */
 int mg_models_cache_init(mg_models_cache *mc, const mg_models_options *o, const char *const *files,
 			 size_t nfiles, mg_db *db);
-/* 1 and a new catalog in *out when a whole, valid entry exists; else 0. */
-int mg_models_cache_get(const mg_models_cache *mc, mg_catalog **out);
-/* Stores cat atomically (temporary file + rename): 0, or -1 (not stored). */
-int mg_models_cache_put(const mg_models_cache *mc, const mg_catalog *cat);
+/* 1 and n new catalogs in out[0..n) (the configured schema's, then the
+ * included ones', as mg_models_set) when a whole, valid entry of n
+ * catalogs exists; else 0 and out[] all NULL. */
+int mg_models_cache_get(const mg_models_cache *mc, mg_catalog **out, size_t n);
+/* Stores cats[0..n) atomically (temporary file + rename): 0, or -1 (not
+ * stored). */
+int mg_models_cache_put(const mg_models_cache *mc, mg_catalog *const *cats, size_t n);
 void mg_models_cache_release(mg_models_cache *mc);
 
 #endif

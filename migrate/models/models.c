@@ -15,11 +15,14 @@
 
 #include "migrate/models.h"
 #include "models/cache.h"
+#include "models/qualify.h"
 #include "sql/placeholder.h"
 #include "sql/quote.h"
 #include "sql/split.h"
 #include "util/buf.h"
 #include "util/vec.h"
+
+typedef char scratch_name[64];
 
 typedef struct models_run {
 	const mg_models_options *o;
@@ -28,6 +31,12 @@ typedef struct models_run {
 	char scratch[64];  /* schema / database name; "main" on SQLite */
 	int created;       /* the scratch space may exist and needs dropping */
 	int in_tx;         /* our transaction is (or may be) open */
+	/* Included schemas: their number, names (o->schemas) and scratch
+	 * names (heap), and the statement rewriting that uses them. */
+	size_t ninc;
+	scratch_name *inc;
+	const char **inc_names;
+	mg_models_qualifier qual;
 } models_run;
 
 static int interrupted(const models_run *r)
@@ -132,7 +141,8 @@ static int apply_file(models_run *r, const char *file, mg_error *err)
 			goto out;
 		}
 		mg_buf_clear(&one);
-		mg_buf_add(&one, st->text, st->len);
+		if (mg_models_qualify(&r->qual, st->text, st->len, &one))
+			continue; /* CREATE SCHEMA of an included schema: its scratch exists */
 		if ((rc = mg_db_exec(r->db, one.ptr, err)) != MG_OK) {
 			mg_stmt_error(err, st, file, 1);
 			goto out;
@@ -146,33 +156,41 @@ out:
 	return rc;
 }
 
-/* Runs sql built from a format with one quoted identifier (the scratch name). */
-static int exec_with_name(models_run *r, const char *before, const char *after, mg_error *err)
+/* Runs sql built from a format with one quoted identifier (a scratch name). */
+static int exec_with(models_run *r, const char *before, const char *name, const char *after, mg_error *err)
 {
 	mg_buf sql = MG_BUF_INIT;
 	int rc;
 	mg_buf_puts(&sql, before);
-	mg_sql_quote_ident(r->dialect, &sql, r->scratch);
+	mg_sql_quote_ident(r->dialect, &sql, name);
 	mg_buf_puts(&sql, after);
 	rc = mg_db_exec(r->db, sql.ptr, err);
 	mg_buf_release(&sql);
 	return rc;
 }
 
-/* MySQL: the scratch database gets the live database's character set and
- * collation, so table collations read back alike on both sides. */
-static int create_mysql_database(models_run *r, mg_error *err)
+static int exec_with_name(models_run *r, const char *before, const char *after, mg_error *err)
+{
+	return exec_with(r, before, r->scratch, after, err);
+}
+
+/* MySQL: a scratch database gets the character set and collation of the
+ * live database it stands for (like, NULL = the connection's; the live
+ * one's when like does not exist), so table collations read back alike on
+ * both sides. */
+static int create_mysql_database(models_run *r, const char *name, const char *like, mg_error *err)
 {
 	mg_rows rows;
 	mg_buf sql = MG_BUF_INIT;
 	int rc;
 
 	mg_buf_puts(&sql, "CREATE DATABASE ");
-	mg_sql_quote_ident(r->dialect, &sql, r->scratch);
+	mg_sql_quote_ident(r->dialect, &sql, name);
 	if (mg_db_query(r->db,
 			"SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA"
-			" WHERE SCHEMA_NAME = DATABASE()",
-			0, NULL, &rows, err) == MG_OK) {
+			" WHERE SCHEMA_NAME IN (COALESCE(?, DATABASE()), DATABASE())"
+			" ORDER BY SCHEMA_NAME = DATABASE() LIMIT 1",
+			1, &like, &rows, err) == MG_OK) {
 		if (rows.nrows == 1 && mg_rows_get(&rows, 0, 0) && mg_rows_get(&rows, 0, 1)) {
 			mg_buf_puts(&sql, " CHARACTER SET ");
 			mg_buf_puts(&sql, mg_rows_get(&rows, 0, 0));
@@ -200,11 +218,17 @@ static int create_scratch(models_run *r, mg_error *err)
 		r->created = 1;
 		if ((rc = exec_with_name(r, "CREATE SCHEMA ", "", err)) != MG_OK)
 			return rc;
+		for (size_t i = 0; i < r->ninc; i++)
+			if ((rc = exec_with(r, "CREATE SCHEMA ", r->inc[i], "", err)) != MG_OK)
+				return rc;
 		return exec_with_name(r, "SET search_path TO ", "", err);
 	case MG_DIALECT_MYSQL:
 		r->created = 1;
-		if ((rc = create_mysql_database(r, err)) != MG_OK)
+		if ((rc = create_mysql_database(r, r->scratch, NULL, err)) != MG_OK)
 			return rc;
+		for (size_t i = 0; i < r->ninc; i++)
+			if ((rc = create_mysql_database(r, r->inc[i], r->inc_names[i], err)) != MG_OK)
+				return rc;
 		return exec_with_name(r, "USE ", "", err);
 	case MG_DIALECT_SQLITE:
 		if (r->in_tx)
@@ -215,7 +239,8 @@ static int create_scratch(models_run *r, mg_error *err)
 	}
 }
 
-/* Best effort; returns MG_OK or the failure in its own err. */
+/* Best effort, every scratch space however far the creation went; returns
+ * MG_OK or the first failure in its own err. */
 static int drop_scratch(models_run *r, mg_error *err)
 {
 	mg_error ignored;
@@ -225,21 +250,110 @@ static int drop_scratch(models_run *r, mg_error *err)
 	if (r->dialect != MG_DIALECT_MYSQL && r->in_tx)
 		mg_db_exec(r->db, "ROLLBACK", &ignored);
 	if (r->created && r->dialect == MG_DIALECT_POSTGRESQL) {
+		mg_buf sql = MG_BUF_INIT;
 		/* A model's own BEGIN or error may have left a transaction open. */
 		mg_db_exec(r->db, "ROLLBACK", &ignored);
-		rc = exec_with_name(r, "DROP SCHEMA IF EXISTS ", " CASCADE", err);
+		mg_buf_puts(&sql, "DROP SCHEMA IF EXISTS ");
+		mg_sql_quote_ident(r->dialect, &sql, r->scratch);
+		for (size_t i = 0; i < r->ninc; i++) {
+			mg_buf_puts(&sql, ", ");
+			mg_sql_quote_ident(r->dialect, &sql, r->inc[i]);
+		}
+		mg_buf_puts(&sql, " CASCADE");
+		rc = mg_db_exec(r->db, sql.ptr, err);
+		mg_buf_release(&sql);
 	} else if (r->created && r->dialect == MG_DIALECT_MYSQL) {
 		rc = exec_with_name(r, "DROP DATABASE IF EXISTS ", "", err);
+		for (size_t i = 0; i < r->ninc; i++) {
+			int rc2 = exec_with(r, "DROP DATABASE IF EXISTS ", r->inc[i], "", rc == MG_OK ? err : &ignored);
+			if (rc == MG_OK)
+				rc = rc2;
+		}
 	}
 	r->created = 0;
 	return rc;
 }
 
-static int apply_and_read(models_run *r, const mg_vec *files, mg_catalog **out, mg_error *err)
+/* How the server writes name bare in SQL text (PostgreSQL quote_ident;
+ * MySQL keeps bodies as written, so the name itself). Heap. */
+static char *server_quoted(models_run *r, const char *name, mg_error *err)
+{
+	mg_rows rows;
+	char *out;
+
+	if (r->dialect != MG_DIALECT_POSTGRESQL)
+		return mg_xstrdup(name);
+	if (mg_db_query(r->db, "SELECT pg_catalog.quote_ident($1)", 1, &name, &rows, err) != MG_OK)
+		return NULL;
+	out = mg_xstrdup(rows.nrows == 1 && mg_rows_get(&rows, 0, 0) ? mg_rows_get(&rows, 0, 0) : name);
+	mg_rows_release(&rows);
+	return out;
+}
+
+/* The included schemas' catalogs (set->items[1..]) read from their scratch
+ * schemas, and every catalog's scratch names turned into the real ones. */
+static int read_included(models_run *r, mg_models_set *set, mg_error *err)
+{
+	size_t n = r->ninc + 1, nmap = r->ninc;
+	const char **from = mg_xcalloc(n, sizeof(*from));
+	const char **to = mg_xcalloc(n, sizeof(*to));
+	char **to_sql = mg_xcalloc(n, sizeof(*to_sql));
+	int rc = MG_OK;
+
+	for (size_t i = 0; i < r->ninc; i++) {
+		from[i] = r->inc[i];
+		to[i] = r->inc_names[i];
+		if (!(to_sql[i] = server_quoted(r, to[i], err)))
+			rc = MG_EDRIVER;
+	}
+	/* Only the included ones name the configured schema by its name. */
+	if (r->o->home_name) {
+		from[nmap] = r->scratch;
+		to[nmap] = r->o->home_name;
+		if (rc == MG_OK && !(to_sql[nmap] = server_quoted(r, to[nmap], err)))
+			rc = MG_EDRIVER;
+	}
+	for (size_t i = 0; rc == MG_OK && i < r->ninc; i++) {
+		mg_catalog_read_options ro = { 0 };
+		mg_catalog *raw = NULL;
+		ro.schema = r->inc[i];
+		ro.exclude_tables = r->o->exclude_tables;
+		ro.home_schema = r->scratch;
+		if ((rc = mg_catalog_read_opts(r->db, &ro, &raw, err)) != MG_OK) {
+			mg_error_prefix(err, "cannot read back the models of schema '%s': ", r->inc_names[i]);
+			break;
+		}
+		rc = mg_catalog_rename_schemas(raw, from, to, (const char *const *)to_sql,
+					       r->o->home_name ? nmap + 1 : nmap, &set->items[i + 1], err);
+		mg_catalog_free(raw);
+	}
+	if (rc == MG_OK && nmap) {
+		mg_catalog *own = set->items[0];
+		rc = mg_catalog_rename_schemas(own, from, to, (const char *const *)to_sql, nmap, &set->items[0], err);
+		mg_catalog_free(own);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(to_sql[i]);
+	free(to_sql);
+	free(to);
+	free(from);
+	return rc;
+}
+
+static void set_clear(mg_models_set *set)
+{
+	for (size_t i = 0; i < set->len; i++) {
+		mg_catalog_free(set->items[i]);
+		set->items[i] = NULL;
+	}
+}
+
+static int apply_and_read(models_run *r, const mg_vec *files, mg_models_set *set, mg_error *err)
 {
 	mg_catalog_read_options ro = { 0 };
 	int rc;
 
+	set_clear(set);
 	if ((rc = create_scratch(r, err)) != MG_OK) {
 		mg_error_prefix(err, "cannot create the scratch %s '%s' for the models: ",
 				r->dialect == MG_DIALECT_MYSQL ? "database" : "schema", r->scratch);
@@ -252,8 +366,12 @@ static int apply_and_read(models_run *r, const mg_vec *files, mg_catalog **out, 
 		return mg_error_set(err, MG_EIO, "interrupted while applying the models");
 	ro.schema = r->scratch;
 	ro.exclude_tables = r->o->exclude_tables;
-	if ((rc = mg_catalog_read_opts(r->db, &ro, out, err)) != MG_OK)
+	if ((rc = mg_catalog_read_opts(r->db, &ro, &set->items[0], err)) != MG_OK) {
 		mg_error_prefix(err, "cannot read back the models: ");
+		return rc;
+	}
+	if (r->ninc && (rc = read_included(r, set, err)) != MG_OK)
+		set_clear(set);
 	return rc;
 }
 
@@ -298,7 +416,49 @@ static int open_scratch_db(models_run *r, mg_error *err)
 	return rc;
 }
 
-int mg_models_load(const mg_models_options *o, mg_catalog **out, mg_error *err)
+/* The included schemas, their scratch names and the statement rewriting;
+ * MG_EINPUT on SQLite, which has no schemas to create. */
+static int setup_included(models_run *r, mg_error *err)
+{
+	const mg_models_options *o = r->o;
+	const char **scratch;
+
+	for (const char *const *p = o->schemas; p && *p; p++)
+		r->ninc++;
+	if (!r->ninc)
+		return MG_OK;
+	if (r->dialect == MG_DIALECT_SQLITE)
+		return mg_error_set(err, MG_EINPUT, "include_schemas is not supported on SQLite");
+	r->inc = mg_xcalloc(r->ninc, sizeof(*r->inc));
+	r->inc_names = mg_xcalloc(r->ninc, sizeof(*r->inc_names));
+	for (size_t i = 0; i < r->ninc; i++) {
+		char suffix[13];
+		/* Random like the first, so no scratch name is a prefix of another
+		 * and mapping them back by text is exact. */
+		do {
+			random_suffix(suffix);
+			snprintf(r->inc[i], sizeof(r->inc[i]), "%s%s", MG_MODELS_SCRATCH_PREFIX, suffix);
+		} while (!strcmp(r->inc[i], r->scratch) || (i > 0 && !strcmp(r->inc[i], r->inc[i - 1])));
+		r->inc_names[i] = o->schemas[i];
+	}
+	scratch = mg_xcalloc(r->ninc, sizeof(*scratch));
+	for (size_t i = 0; i < r->ninc; i++)
+		scratch[i] = r->inc[i];
+	r->qual.dialect = r->dialect;
+	r->qual.names = r->inc_names;
+	r->qual.scratch = scratch;
+	r->qual.n = r->ninc;
+	return MG_OK;
+}
+
+static void run_release(models_run *r)
+{
+	free((void *)r->qual.scratch);
+	free(r->inc_names);
+	free(r->inc);
+}
+
+int mg_models_load_set(const mg_models_options *o, mg_models_set *out, mg_error *err)
 {
 	models_run r;
 	mg_vec files = MG_VEC_INIT;
@@ -307,7 +467,7 @@ int mg_models_load(const mg_models_options *o, mg_catalog **out, mg_error *err)
 	char suffix[13];
 	int rc;
 
-	*out = NULL;
+	memset(out, 0, sizeof(*out));
 	memset(&r, 0, sizeof(r));
 	r.o = o;
 	if (!o->path || !*o->path)
@@ -317,19 +477,24 @@ int mg_models_load(const mg_models_options *o, mg_catalog **out, mg_error *err)
 	if ((rc = open_scratch_db(&r, err)) != MG_OK)
 		goto out;
 	r.dialect = mg_db_dialect(r.db);
-	if (mg_models_cache_init(&cache, o, (const char *const *)files.items, files.len, r.db) &&
-	    mg_models_cache_get(&cache, out)) {
-		cache_state = MG_MODELS_CACHE_HIT;
-		if (o->scratch_name && o->scratch_name_size)
-			snprintf(o->scratch_name, o->scratch_name_size, "%s", (*out)->schema ? (*out)->schema : "");
-		rc = MG_OK;
-		goto out;
-	}
 	random_suffix(suffix);
 	if (r.dialect == MG_DIALECT_SQLITE)
 		snprintf(r.scratch, sizeof(r.scratch), "main");
 	else
 		snprintf(r.scratch, sizeof(r.scratch), "%s%s", MG_MODELS_SCRATCH_PREFIX, suffix);
+	if ((rc = setup_included(&r, err)) != MG_OK)
+		goto out;
+	out->len = r.ninc + 1;
+	out->items = mg_xcalloc(out->len, sizeof(*out->items));
+	if (mg_models_cache_init(&cache, o, (const char *const *)files.items, files.len, r.db) &&
+	    mg_models_cache_get(&cache, out->items, out->len)) {
+		cache_state = MG_MODELS_CACHE_HIT;
+		if (o->scratch_name && o->scratch_name_size)
+			snprintf(o->scratch_name, o->scratch_name_size, "%s",
+				 out->items[0]->schema ? out->items[0]->schema : "");
+		rc = MG_OK;
+		goto out;
+	}
 	if (o->scratch_name && o->scratch_name_size)
 		snprintf(o->scratch_name, o->scratch_name_size, "%s", r.scratch);
 
@@ -351,8 +516,6 @@ int mg_models_load(const mg_models_options *o, mg_catalog **out, mg_error *err)
 		if (drop_scratch(&r, &drop_err) != MG_OK) {
 			char *shown = mg_xstrdup(drop_err.msg);
 			if (rc == MG_OK) {
-				mg_catalog_free(*out);
-				*out = NULL;
 				rc = mg_error_set(err, MG_EDRIVER, "cannot drop the scratch space '%s' of the models: %s",
 						  r.scratch, shown);
 			} else {
@@ -363,19 +526,45 @@ int mg_models_load(const mg_models_options *o, mg_catalog **out, mg_error *err)
 			free(shown);
 		}
 	}
-	if (rc != MG_OK) {
-		mg_catalog_free(*out);
-		*out = NULL;
-	} else if (cache.path) {
-		cache_state = mg_models_cache_put(&cache, *out) == 0 ? MG_MODELS_CACHE_STORED : MG_MODELS_CACHE_MISS;
-	}
+	if (rc == MG_OK && cache.path)
+		cache_state = mg_models_cache_put(&cache, (mg_catalog *const *)out->items, out->len) == 0
+				      ? MG_MODELS_CACHE_STORED
+				      : MG_MODELS_CACHE_MISS;
 out:
+	if (rc != MG_OK)
+		mg_models_set_release(out);
 	if (o->cache_state)
 		*o->cache_state = cache_state;
 	mg_models_cache_release(&cache);
 	mg_db_close(r.db);
+	run_release(&r);
 	for (size_t i = 0; i < files.len; i++)
 		free(files.items[i]);
 	mg_vec_release(&files);
+	return rc;
+}
+
+void mg_models_set_release(mg_models_set *s)
+{
+	for (size_t i = 0; i < s->len; i++)
+		mg_catalog_free(s->items[i]);
+	free(s->items);
+	memset(s, 0, sizeof(*s));
+}
+
+int mg_models_load(const mg_models_options *o, mg_catalog **out, mg_error *err)
+{
+	mg_models_set set;
+	int rc = mg_models_load_set(o, &set, err);
+
+	*out = NULL;
+	if (rc == MG_OK) {
+		/* The included schemas were normalised too (their statements
+		 * need their scratch schemas), but only the configured one is
+		 * asked for. */
+		*out = set.items[0];
+		set.items[0] = NULL;
+	}
+	mg_models_set_release(&set);
 	return rc;
 }

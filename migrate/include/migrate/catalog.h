@@ -314,6 +314,19 @@ typedef struct mg_catalog_read_options {
 	/* NULL-terminated names of tables to leave out (the version table and
 	 * its log); may be NULL. */
 	const char *const *exclude_tables;
+	/*
+	 * include_schemas: when reading a schema other than the configured
+	 * one, the configured one's name; else NULL. Names of home_schema's
+	 * objects then print unqualified in definitions, expressions and
+	 * types, and names of the schema read print qualified, so the
+	 * definitions run alike from a revision whose current schema is the
+	 * configured one, whatever it is called. PostgreSQL: search_path is
+	 * home_schema alone while reading, and function definitions keep
+	 * their own schema's qualifier (signatures still drop it). MySQL:
+	 * view definitions lose home_schema's `db`. qualifier, not their own.
+	 * Ignored on SQLite.
+	 */
+	const char *home_schema;
 } mg_catalog_read_options;
 
 /*
@@ -331,6 +344,29 @@ int mg_catalog_read_opts(mg_db *db, const mg_catalog_read_options *opts, mg_cata
 
 /* Frees the catalog and everything in it; accepts NULL. */
 void mg_catalog_free(mg_catalog *cat);
+
+/* A new catalog without objects, of like's dialect, server version and
+ * flavour, for schema (copied): a schema that does not exist yet compares
+ * as an empty one. Freed with mg_catalog_free. */
+mg_catalog *mg_catalog_new_empty(const mg_catalog *like, const char *schema);
+
+/*
+ * A copy of cat (*out, mg_catalog_free) with schema names replaced, for
+ * catalogs read from scratch schemas (models/models.c): for each i,
+ *   - a string that is exactly from[i] (the catalog's schema, a foreign
+ *     key's ref_schema) becomes to[i];
+ *   - inside any other string (definitions, expressions, types, defaults,
+ *     signatures, comments), from[i] as a whole identifier becomes
+ *     to_sql[i] (to[i] as the server quotes it), or to[i] with the quote
+ *     doubled when it stands between a pair of quotes ("..." or `...`).
+ * The from names must be plain identifiers ([a-z0-9_]) that cannot occur
+ * by chance (the random scratch names), none a prefix of another. Every
+ * kind is re-sorted afterwards (a signature may change its place).
+ * Returns MG_OK (it cannot fail otherwise than by running out of memory,
+ * which aborts, as buf.h); *out is NULL on failure.
+ */
+int mg_catalog_rename_schemas(const mg_catalog *cat, const char *const *from, const char *const *to,
+			      const char *const *to_sql, size_t n, mg_catalog **out, mg_error *err);
 
 /* Borrowed lookups (tables through a hash map); NULL when absent. */
 mg_table *mg_catalog_table(const mg_catalog *cat, const char *name);

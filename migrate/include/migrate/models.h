@@ -17,6 +17,20 @@
  * other `${key}` placeholders come from the options (-x). Data statements
  * (INSERT ...) run like any other; the catalog ignores data.
  *
+ * Included schemas (include_schemas; PostgreSQL and MySQL): the models
+ * declare their objects qualified (`CREATE TABLE audit.log ...`). Each
+ * gets a scratch schema / database of its own, named like the first; the
+ * statements' references to it (an identifier naming it before a '.',
+ * or after SCHEMA, see models/qualify.h) are rewritten to the scratch
+ * name before they run, and `CREATE SCHEMA [IF NOT EXISTS] audit` alone
+ * is skipped. String literals, comments and PostgreSQL dollar-quoted
+ * function bodies are not rewritten. Each scratch schema is read back
+ * with the configured one's scratch as home schema
+ * (mg_catalog_read_options.home_schema) and its catalog is renamed back
+ * (mg_catalog_rename_schemas): the scratch names become the real ones
+ * everywhere they appear, and the configured one's scratch becomes
+ * home_name. All scratch spaces are created and dropped together.
+ *
  * What is guaranteed about clean-up: the scratch space is dropped when the
  * load succeeds, when a statement or the read fails, and when *interrupted
  * becomes non-zero (the CLI sets it from SIGINT/SIGTERM); the flag is
@@ -69,6 +83,15 @@ typedef struct mg_models_options {
 	const char *cache_dir;
 	/* Optional out: what the cache did (mg_models_cache_state). */
 	int *cache_state;
+	/* include_schemas: the schemas besides the configured one, in order
+	 * (NULL-terminated; NULL or empty = none). Not on SQLite (MG_EINPUT).
+	 * Part of the cache key. */
+	const char *const *schemas;
+	/* The configured schema's real name: in the catalogs of the included
+	 * schemas, references to the configured schema (a foreign key's
+	 * ref_schema) carry it, as they do when the live side is read.
+	 * NULL: they keep the scratch name. Part of the cache key. */
+	const char *home_name;
 } mg_models_options;
 
 typedef enum mg_models_cache_state {
@@ -93,6 +116,23 @@ typedef enum mg_models_cache_state {
  * (and names it); on success that is MG_EDRIVER too.
  */
 int mg_models_load(const mg_models_options *o, mg_catalog **out, mg_error *err);
+
+/* The catalogs of a load with included schemas: items[0] the configured
+ * schema's (its schema the scratch one, as mg_models_load gives), then one
+ * per o->schemas entry in that order, each named after the real schema. */
+typedef struct mg_models_set {
+	mg_catalog **items; /* owned; heap array */
+	size_t len;
+} mg_models_set;
+
+/*
+ * mg_models_load for the configured schema and every included schema at
+ * once (one scratch connection, one transaction where the dialect allows).
+ * Returns as mg_models_load; on failure out is empty. Release with
+ * mg_models_set_release (also after a failure).
+ */
+int mg_models_load_set(const mg_models_options *o, mg_models_set *out, mg_error *err);
+void mg_models_set_release(mg_models_set *s);
 
 /* Rename hints read from the models' text (models/hints.c). */
 typedef struct mg_models_hints {
