@@ -508,7 +508,7 @@ int mg_catalog_deserialize(const void *data, size_t len, mg_catalog **out, mg_er
 /* ---- schema renames (catalog.h mg_catalog_rename_schemas) ---- */
 
 struct schema_renames {
-	const char *const *from, *const *to, *const *to_sql;
+	const mg_schema_rename *r;
 	size_t n;
 };
 
@@ -518,22 +518,22 @@ static bool ident_byte(char ch)
 	       ch == '_' || ch == '$' || (unsigned char)ch >= 0x80;
 }
 
-/* The replacement of from[i] found at s[at]: as a name between a pair of
- * quotes, else as the server writes the name bare. */
-static void put_renamed(mg_buf *b, const schema_renames *m, size_t i, const char *s, size_t at)
+/* The rename whose name stands at s[at] as a whole identifier, or NULL;
+ * *quote: the quote around it, or 0. */
+static const mg_schema_rename *rename_at(const schema_renames *m, const char *s, size_t at, char *quote)
 {
-	size_t flen = strlen(m->from[i]);
-	char q = at > 0 ? s[at - 1] : '\0';
-
-	if ((q == '"' || q == '`') && s[at + flen] == q) {
-		for (const char *p = m->to[i]; *p; p++) {
-			if (*p == q)
-				mg_buf_putc(b, q);
-			mg_buf_putc(b, *p);
-		}
-		return;
+	for (size_t i = 0; i < m->n; i++) {
+		const mg_schema_rename *x = &m->r[i];
+		size_t flen = strlen(x->from), after = at + flen;
+		char q = at > 0 ? s[at - 1] : '\0';
+		if (strncmp(s + at, x->from, flen) || (at > 0 && ident_byte(s[at - 1])) || ident_byte(s[after]))
+			continue;
+		*quote = (q == '"' || q == '`') && s[after] == q ? q : '\0';
+		if (x->qualifier_only && s[after + (*quote ? 1 : 0)] != '.')
+			continue;
+		return x;
 	}
-	mg_buf_puts(b, m->to_sql[i]);
+	return NULL;
 }
 
 static const char *rename_schemas_in(codec *k, const char *s)
@@ -545,36 +545,39 @@ static const char *rename_schemas_in(codec *k, const char *s)
 	size_t len = strlen(s);
 
 	for (size_t i = 0; i < m->n; i++) {
-		if (!strcmp(s, m->from[i]))
-			return mg_arena_strdup(&k->c->arena, m->to[i]);
-		any = any || strstr(s, m->from[i]) != NULL;
+		if (!strcmp(s, m->r[i].from))
+			return mg_arena_strdup(&k->c->arena, m->r[i].to);
+		any = any || strstr(s, m->r[i].from) != NULL;
 	}
 	if (!any)
 		return s;
 	for (size_t at = 0; at < len;) {
-		size_t hit = m->n;
-		for (size_t i = 0; i < m->n && hit == m->n; i++) {
-			size_t flen = strlen(m->from[i]);
-			if (!strncmp(s + at, m->from[i], flen) && (at == 0 || !ident_byte(s[at - 1])) &&
-			    !ident_byte(s[at + flen]))
-				hit = i;
-		}
-		if (hit == m->n) {
+		char q;
+		const mg_schema_rename *x = rename_at(m, s, at, &q);
+		if (!x) {
 			mg_buf_putc(&b, s[at++]);
 			continue;
 		}
-		put_renamed(&b, m, hit, s, at);
-		at += strlen(m->from[hit]);
+		if (!q) {
+			mg_buf_puts(&b, x->to_sql);
+		} else {
+			for (const char *p = x->to_quoted; *p; p++) {
+				if (*p == q)
+					mg_buf_putc(&b, q);
+				mg_buf_putc(&b, *p);
+			}
+		}
+		at += strlen(x->from);
 	}
 	out = mg_arena_strndup(&k->c->arena, b.ptr, b.len);
 	mg_buf_release(&b);
 	return out;
 }
 
-int mg_catalog_rename_schemas(const mg_catalog *cat, const char *const *from, const char *const *to,
-			      const char *const *to_sql, size_t n, mg_catalog **out, mg_error *err)
+int mg_catalog_rename_schemas(const mg_catalog *cat, const mg_schema_rename *r, size_t n, mg_catalog **out,
+			      mg_error *err)
 {
-	schema_renames m = { from, to, to_sql, n };
+	schema_renames m = { r, n };
 	mg_buf data = MG_BUF_INIT;
 	mg_catalog_impl *c;
 	codec k = { 0 };

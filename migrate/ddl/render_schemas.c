@@ -335,6 +335,7 @@ int mg_schema_diffs_render(const mg_schema_diff *d, size_t n, mg_dialect dialect
 {
 	const mg_ddl_dialect *v = dialect == MG_DIALECT_POSTGRESQL ? &mg_ddl_pg : &mg_ddl_mysql;
 	mg_buf out = MG_BUF_INIT, *quals;
+	const char *home_qual;
 	mg_schema_step *steps;
 	size_t nsteps;
 	bool up = o->upgrade != 0;
@@ -354,6 +355,11 @@ int mg_schema_diffs_render(const mg_schema_diff *d, size_t n, mg_dialect dialect
 	if (dialect == MG_DIALECT_SQLITE)
 		return mg_error_set(err, MG_EINPUT, "SQLite has no schemas to include");
 
+	/* MySQL looks an unqualified foreign-key parent up in the child
+	 * table's database, not the current one: the configured database is
+	 * then named by the placeholder the executor expands. */
+	home_qual = o->schema_placeholder ? o->schema_placeholder
+					  : dialect == MG_DIALECT_MYSQL ? "${schema}" : NULL;
 	/* Each included schema's qualifier, quoted once. */
 	quals = mg_xcalloc(n, sizeof(*quals));
 	for (size_t i = 0; i < n; i++) {
@@ -386,7 +392,7 @@ int mg_schema_diffs_render(const mg_schema_diff *d, size_t n, mg_dialect dialect
 		r.out = &out;
 		if (sd->schema) {
 			r.home = o->home_schema;
-			r.home_qual = o->schema_placeholder;
+			r.home_qual = home_qual;
 		}
 		if (o->annotate)
 			annotate(&out, sd, op, up);

@@ -263,12 +263,19 @@ static int drop_scratch(models_run *r, mg_error *err)
 		rc = mg_db_exec(r->db, sql.ptr, err);
 		mg_buf_release(&sql);
 	} else if (r->created && r->dialect == MG_DIALECT_MYSQL) {
-		rc = exec_with_name(r, "DROP DATABASE IF EXISTS ", "", err);
+		/* Foreign keys between the scratch databases (either way) would
+		 * refuse the drops; this session only ever touches scratch. */
+		if (r->ninc)
+			mg_db_exec(r->db, "SET FOREIGN_KEY_CHECKS = 0", &ignored);
 		for (size_t i = 0; i < r->ninc; i++) {
 			int rc2 = exec_with(r, "DROP DATABASE IF EXISTS ", r->inc[i], "", rc == MG_OK ? err : &ignored);
 			if (rc == MG_OK)
 				rc = rc2;
 		}
+		if (rc == MG_OK)
+			rc = exec_with_name(r, "DROP DATABASE IF EXISTS ", "", err);
+		else
+			exec_with_name(r, "DROP DATABASE IF EXISTS ", "", &ignored);
 	}
 	r->created = 0;
 	return rc;
@@ -291,27 +298,29 @@ static char *server_quoted(models_run *r, const char *name, mg_error *err)
 }
 
 /* The included schemas' catalogs (set->items[1..]) read from their scratch
- * schemas, and every catalog's scratch names turned into the real ones. */
+ * schemas, and every catalog's scratch names turned into the real ones. In
+ * the included ones, the configured schema's scratch name becomes
+ * home_name where it is a name (a foreign key's ref_schema) and
+ * `${schema}` inside SQL text (a body naming ${schema}.t), as the live
+ * side reads it (cli/schema_diff.c). */
 static int read_included(models_run *r, mg_models_set *set, mg_error *err)
 {
 	size_t n = r->ninc + 1, nmap = r->ninc;
-	const char **from = mg_xcalloc(n, sizeof(*from));
-	const char **to = mg_xcalloc(n, sizeof(*to));
-	char **to_sql = mg_xcalloc(n, sizeof(*to_sql));
+	mg_schema_rename *map = mg_xcalloc(n, sizeof(*map));
+	char **quoted = mg_xcalloc(n, sizeof(*quoted));
 	int rc = MG_OK;
 
 	for (size_t i = 0; i < r->ninc; i++) {
-		from[i] = r->inc[i];
-		to[i] = r->inc_names[i];
-		if (!(to_sql[i] = server_quoted(r, to[i], err)))
+		map[i].from = r->inc[i];
+		map[i].to = map[i].to_quoted = r->inc_names[i];
+		if (!(quoted[i] = server_quoted(r, r->inc_names[i], err)))
 			rc = MG_EDRIVER;
+		map[i].to_sql = quoted[i];
 	}
-	/* Only the included ones name the configured schema by its name. */
 	if (r->o->home_name) {
-		from[nmap] = r->scratch;
-		to[nmap] = r->o->home_name;
-		if (rc == MG_OK && !(to_sql[nmap] = server_quoted(r, to[nmap], err)))
-			rc = MG_EDRIVER;
+		map[nmap].from = r->scratch;
+		map[nmap].to = r->o->home_name;
+		map[nmap].to_sql = map[nmap].to_quoted = "${schema}";
 	}
 	for (size_t i = 0; rc == MG_OK && i < r->ninc; i++) {
 		mg_catalog_read_options ro = { 0 };
@@ -323,20 +332,18 @@ static int read_included(models_run *r, mg_models_set *set, mg_error *err)
 			mg_error_prefix(err, "cannot read back the models of schema '%s': ", r->inc_names[i]);
 			break;
 		}
-		rc = mg_catalog_rename_schemas(raw, from, to, (const char *const *)to_sql,
-					       r->o->home_name ? nmap + 1 : nmap, &set->items[i + 1], err);
+		rc = mg_catalog_rename_schemas(raw, map, r->o->home_name ? nmap + 1 : nmap, &set->items[i + 1], err);
 		mg_catalog_free(raw);
 	}
-	if (rc == MG_OK && nmap) {
+	if (rc == MG_OK) {
 		mg_catalog *own = set->items[0];
-		rc = mg_catalog_rename_schemas(own, from, to, (const char *const *)to_sql, nmap, &set->items[0], err);
+		rc = mg_catalog_rename_schemas(own, map, nmap, &set->items[0], err);
 		mg_catalog_free(own);
 	}
 	for (size_t i = 0; i < n; i++)
-		free(to_sql[i]);
-	free(to_sql);
-	free(to);
-	free(from);
+		free(quoted[i]);
+	free(quoted);
+	free(map);
 	return rc;
 }
 

@@ -350,23 +350,30 @@ void mg_catalog_free(mg_catalog *cat);
  * as an empty one. Freed with mg_catalog_free. */
 mg_catalog *mg_catalog_new_empty(const mg_catalog *like, const char *schema);
 
+/* One schema name to replace (mg_catalog_rename_schemas). */
+typedef struct mg_schema_rename {
+	const char *from;     /* the name replaced */
+	const char *to;       /* for a string that is exactly from */
+	const char *to_sql;   /* for from written bare inside SQL text */
+	const char *to_quoted; /* for from between a pair of quotes, doubled as they need */
+	/* In SQL text only where from qualifies a name (a '.' follows, after
+	 * its closing quote if any): for a name that may also be a column's. */
+	bool qualifier_only;
+} mg_schema_rename;
+
 /*
- * A copy of cat (*out, mg_catalog_free) with schema names replaced, for
- * catalogs read from scratch schemas (models/models.c): for each i,
- *   - a string that is exactly from[i] (the catalog's schema, a foreign
- *     key's ref_schema) becomes to[i];
- *   - inside any other string (definitions, expressions, types, defaults,
- *     signatures, comments), from[i] as a whole identifier becomes
- *     to_sql[i] (to[i] as the server quotes it), or to[i] with the quote
- *     doubled when it stands between a pair of quotes ("..." or `...`).
- * The from names must be plain identifiers ([a-z0-9_]) that cannot occur
- * by chance (the random scratch names), none a prefix of another. Every
- * kind is re-sorted afterwards (a signature may change its place).
- * Returns MG_OK (it cannot fail otherwise than by running out of memory,
- * which aborts, as buf.h); *out is NULL on failure.
+ * A copy of cat (*out, mg_catalog_free) with schema names replaced in
+ * every string it holds, for the catalogs of included schemas: a string
+ * that is exactly r[i].from (the catalog's schema, a foreign key's
+ * ref_schema) becomes r[i].to; inside any other string (definitions,
+ * expressions, types, defaults, signatures, bodies, comments) from as a
+ * whole identifier becomes to_quoted when it stands between a pair of
+ * quotes ("..." or `...`), else to_sql. Every kind is re-sorted afterwards
+ * (a signature may change its place). Returns MG_OK; *out is NULL on
+ * failure (MG_EINPUT, which would be a bug of serialisation).
  */
-int mg_catalog_rename_schemas(const mg_catalog *cat, const char *const *from, const char *const *to,
-			      const char *const *to_sql, size_t n, mg_catalog **out, mg_error *err);
+int mg_catalog_rename_schemas(const mg_catalog *cat, const mg_schema_rename *r, size_t n, mg_catalog **out,
+			      mg_error *err);
 
 /* Borrowed lookups (tables through a hash map); NULL when absent. */
 mg_table *mg_catalog_table(const mg_catalog *cat, const char *name);

@@ -28,8 +28,12 @@
  * with the configured one's scratch as home schema
  * (mg_catalog_read_options.home_schema) and its catalog is renamed back
  * (mg_catalog_rename_schemas): the scratch names become the real ones
- * everywhere they appear, and the configured one's scratch becomes
- * home_name. All scratch spaces are created and dropped together.
+ * everywhere they appear, and in the included schemas' catalogs the
+ * configured one's scratch becomes home_name where it is a name (a foreign
+ * key's ref_schema) and `${schema}` inside SQL text (a body that names
+ * ${schema}.t), so that nothing names the configured schema by a name
+ * that differs per environment. All scratch spaces are created and
+ * dropped together.
  *
  * What is guaranteed about clean-up: the scratch space is dropped when the
  * load succeeds, when a statement or the read fails, and when *interrupted
@@ -90,7 +94,8 @@ typedef struct mg_models_options {
 	/* The configured schema's real name: in the catalogs of the included
 	 * schemas, references to the configured schema (a foreign key's
 	 * ref_schema) carry it, as they do when the live side is read.
-	 * NULL: they keep the scratch name. Part of the cache key. */
+	 * NULL: they keep the scratch name (in SQL text too). Part of the
+	 * cache key. */
 	const char *home_name;
 } mg_models_options;
 

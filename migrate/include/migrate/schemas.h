@@ -55,7 +55,9 @@ typedef struct mg_schema_render_options {
 	int annotate; /* as mg_diff_render_options.annotate, objects qualified */
 	/* As mg_diff_render_options.schema_placeholder for the configured
 	 * schema; references to it from the included schemas are written the
-	 * same way (NULL: unqualified). */
+	 * same way. NULL: unqualified, the revision's current schema, except
+	 * a MySQL foreign key's parent, which MySQL looks up in the child's
+	 * database: `${schema}.t` there. */
 	const char *schema_placeholder;
 	/* The configured schema's name as the included schemas' foreign keys
 	 * reference it (the live name); such references are never written
