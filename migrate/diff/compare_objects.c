@@ -552,13 +552,16 @@ static bool mentions_recreated(ctx *x, const char *text)
 static void compare_views(ctx *x)
 {
 	const mg_catalog *c = x->cur, *t = x->tgt;
-	mg_map drop, create; /* name -> view */
+	mg_map drop, create, replace; /* name -> view (replace: the current one) */
+	mg_map made;                  /* name -> target view: created or replaced */
 	mg_vec order = MG_VEC_INIT;
 	bool pg = x->d->dialect == MG_DIALECT_POSTGRESQL;
 	bool grew = true;
 
 	mg_map_init(&drop);
 	mg_map_init(&create);
+	mg_map_init(&replace);
+	mg_map_init(&made);
 	for (size_t i = 0, j = 0; i < c->nviews || j < t->nviews;) {
 		mg_view *o = i < c->nviews ? c->views[i] : NULL;
 		mg_view *n = j < t->nviews ? t->views[j] : NULL;
@@ -582,7 +585,7 @@ static void compare_views(ctx *x)
 			     (pg && columns_alike(o, n) &&
 			      mg_diff_streq(o->check_option, n->check_option) &&
 			      mg_diff_streq(o->security, n->security)))) {
-				emit(x, L_CREATE_VIEW, MG_DIFF_REPLACE_VIEW, n->name, o, n);
+				mg_map_put(&replace, o->name, o);
 			} else if (!alike || forced) {
 				mg_map_put(&drop, o->name, o);
 				mg_map_put(&create, n->name, n);
@@ -590,8 +593,11 @@ static void compare_views(ctx *x)
 			i++, j++;
 		}
 	}
-	/* A view over a view that is dropped and created again follows it. */
-	while (grew && x->d->dialect != MG_DIALECT_MYSQL) {
+	/* A view over a view that is dropped and created again follows it;
+	 * on MySQL too, where it would otherwise be replaced: the inverse of
+	 * that replace, naming the dropped view, could not run before the
+	 * downgrade has created it again. */
+	while (grew) {
 		grew = false;
 		for (size_t i = 0; i < c->nviews; i++) {
 			mg_view *o = c->views[i], *n;
@@ -616,15 +622,27 @@ static void compare_views(ctx *x)
 		mg_view *v = order.items[k];
 		emit(x, L_DROP_VIEW, MG_DIFF_DROP_VIEW, v->name, v, NULL);
 	}
+	/* Created and replaced views in one order, each after the views it
+	 * reads: a replaced view may read a created one. */
 	order.len = 0;
-	order_views(t->views, t->nviews, &create, &order);
+	for (size_t i = 0; i < t->nviews; i++) {
+		const char *name = t->views[i]->name;
+		if (mg_map_has(&create, name) || (mg_map_has(&replace, name) && !mg_map_has(&drop, name)))
+			mg_map_put(&made, name, t->views[i]);
+	}
+	order_views(t->views, t->nviews, &made, &order);
 	for (size_t k = 0; k < order.len; k++) {
 		mg_view *v = order.items[k];
-		emit(x, L_CREATE_VIEW, MG_DIFF_CREATE_VIEW, v->name, NULL, v);
+		if (mg_map_has(&create, v->name))
+			emit(x, L_CREATE_VIEW, MG_DIFF_CREATE_VIEW, v->name, NULL, v);
+		else
+			emit(x, L_CREATE_VIEW, MG_DIFF_REPLACE_VIEW, v->name, mg_map_get(&replace, v->name), v);
 	}
 	mg_vec_release(&order);
 	mg_map_release(&drop);
 	mg_map_release(&create);
+	mg_map_release(&replace);
+	mg_map_release(&made);
 }
 
 /* ---- triggers ---- */
