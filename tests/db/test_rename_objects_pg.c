@@ -241,6 +241,53 @@ static void test_rename_enum__type_label_and_added_value(void **state)
 	ro_expect_no_diff(f);
 }
 
+/* A function taking the type: the type hint is not applied (the diff
+ * could not follow the rename into the function's text), so the type is
+ * created and dropped as without the hint, and the label hint, which names
+ * the type by its new name, finds no type to rename in. */
+static void test_rename_enum__type_hint_ignored_for_functions(void **state)
+{
+	mg_test_project *f = *state;
+	static const char before[] =
+		"CREATE TYPE ticket_state AS ENUM ('open', 'done');\n"
+		"CREATE FUNCTION is_open(s ticket_state) RETURNS boolean LANGUAGE sql AS $$ SELECT s = 'open' $$;\n";
+	char *out, *err;
+	int st;
+
+	mg_test_write(f->dir, "models.sql", before);
+	mg_test_migrate_ok(f->dir, "revision", "--autogenerate", "-m", "initial");
+	mg_test_migrate_ok(f->dir, "upgrade", "head");
+	mg_test_write(f->dir, "models.sql",
+		      "CREATE TYPE ticket_status AS ENUM (  -- migrate:renamed-from ticket_state\n"
+		      "    'open',\n"
+		      "    'closed'  -- migrate:renamed-from done\n"
+		      ");\n"
+		      "CREATE FUNCTION is_open(s ticket_status) RETURNS boolean LANGUAGE sql AS $$ SELECT s = 'open' $$;\n");
+	st = mg_test_migrate(f->dir, &out, &err, "diff");
+	assert_int_equal(st, 0);
+	assert_null(strstr(out, "RENAME TO"));
+	assert_null(strstr(out, "RENAME VALUE"));
+	assert_non_null(strstr(out, "-- + enum ticket_status\n"));
+	assert_non_null(strstr(out, "-- - enum ticket_state\n"));
+	free(out);
+	free(err);
+	/* Without the function, the same hints rename. */
+	mg_test_write(f->dir, "models.sql", "CREATE TYPE ticket_status AS ENUM (  -- migrate:renamed-from ticket_state\n"
+					    "    'open',\n"
+					    "    'closed'  -- migrate:renamed-from done\n"
+					    ");\n");
+	mg_test_exec1_ok(f->db, "DROP FUNCTION is_open(ticket_state)");
+	st = mg_test_migrate(f->dir, &out, &err, "diff");
+	assert_int_equal(st, 0);
+	assert_string_equal(out, "-- ~ enum ticket_status: renamed from ticket_state\n"
+				 "ALTER TYPE ticket_state RENAME TO ticket_status;\n"
+				 "\n"
+				 "-- ~ enum value ticket_status.'closed': renamed from 'done'\n"
+				 "ALTER TYPE ticket_status RENAME VALUE 'done' TO 'closed';\n");
+	free(out);
+	free(err);
+}
+
 /* Without hints: a label replaced at its place and a type under another
  * name with the same labels are proposed as renames. */
 static void test_rename_enum__unhinted_proposals(void **state)
@@ -380,6 +427,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rename_matview__keeps_rows_and_index, setup, mg_test_project_teardown),
 		cmocka_unit_test_setup_teardown(test_rename_enum_value__keeps_rows, setup, mg_test_project_teardown),
 		cmocka_unit_test_setup_teardown(test_rename_enum__type_label_and_added_value, setup,
+						mg_test_project_teardown),
+		cmocka_unit_test_setup_teardown(test_rename_enum__type_hint_ignored_for_functions, setup,
 						mg_test_project_teardown),
 		cmocka_unit_test_setup_teardown(test_rename_enum__unhinted_proposals, setup, mg_test_project_teardown),
 		cmocka_unit_test_setup_teardown(test_destructive__ds106_enum_value_removed, setup, mg_test_project_teardown),
