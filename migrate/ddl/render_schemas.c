@@ -48,6 +48,9 @@ static void kind_ranks(mg_diff_kind k, int *lo, int *hi)
 	case MG_DIFF_RENAME_TABLE:
 	case MG_DIFF_RENAME_COLUMN:
 	case MG_DIFF_RENAME_INDEX:
+	case MG_DIFF_RENAME_VIEW:
+	case MG_DIFF_RENAME_ENUM:
+	case MG_DIFF_RENAME_ENUM_VALUE:
 		a = b = R_RENAME;
 		break;
 	case MG_DIFF_DROP_TRIGGER:
