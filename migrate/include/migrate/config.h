@@ -40,10 +40,12 @@ typedef struct mg_config {
 	const char *dev_url;
 	const char *cache_dir;         /* for compiled C revisions; NULL if neither XDG_CACHE_HOME nor HOME is set */
 	const char *bundle;            /* C revisions from this `migrate compile` bundle instead of compiling; NULL = compile */
-	/* exclude: glob patterns (fnmatch) of table names never compared;
-	 * include_schemas: PostgreSQL schemas compared besides the configured
-	 * one. NULL-terminated (NULL when unset); words split at blanks and
-	 * commas. */
+	/* exclude: glob patterns (fnmatch) of table names never compared, in
+	 * every schema compared; a pattern with a '.' matches "schema.table".
+	 * include_schemas: PostgreSQL schemas (MySQL databases) compared
+	 * besides the configured one, by diff, check and autogenerate (see
+	 * cli/schema_diff.h); refused there on SQLite. NULL-terminated (NULL
+	 * when unset); words split at blanks and commas. */
 	const char **exclude;
 	size_t nexclude;
 	const char **include_schemas;
