@@ -137,7 +137,8 @@ static mg_table *copy_table(mg_arena *a, renames *r, const mg_catalog *cur, cons
 		c->foreign_keys[i] = x;
 	}
 	c->checks = mg_arena_alloc(a, (t->nchecks ? t->nchecks : 1) * sizeof(*c->checks));
-	memcpy(c->checks, t->checks, t->nchecks * sizeof(*c->checks));
+	if (t->nchecks)
+		memcpy(c->checks, t->checks, t->nchecks * sizeof(*c->checks));
 	return c;
 }
 
