@@ -29,8 +29,11 @@
  * or recreated (and views over tables that change, triggers whose function
  * is recreated), then create extensions, enums, domains, sequences (and
  * alter them; enum value changes here, before the columns); after 8, drop
- * sequences, domains, enums, extensions, then create functions, views (a
- * view after the views it reads), triggers, events. A function a column
+ * sequences, domains, enums, extensions, then create functions, views
+ * (created or replaced, each after the views it reads; one reading a view
+ * that is dropped is dropped and created too), triggers, events. Hinted
+ * renames (views, tables, columns, indexes, enum types, labels) come
+ * before all of it. A function a column
  * default or check uses is created with the types and dropped with them.
  * Within a phase, by table name then object name. The downgrade runs every
  * operation's inverse in exactly the reverse order, which is again a valid
@@ -257,10 +260,11 @@ size_t mg_diff_destructive_count(const mg_diff *d);
  */
 const char *mg_diff_destructive_code(const mg_diff_op *op);
 /* Likely renames without a hint (a dropped and an added column of one type
- * in one table; a dropped and a created table with the same columns), as
- * sentences for a comment: "did you rename users.name to users.full_name?
- * add \"-- migrate:renamed-from name\" to its line in the models".
- * Borrowed; i < mg_diff_proposal_count. */
+ * in one table; a dropped and a created table with the same columns, view
+ * with the same query, enum with the same labels; a rebuilt enum losing one
+ * label and gaining one at the same place), as sentences for a comment:
+ * "did you rename users.name to users.full_name? add \"-- migrate:renamed-from
+ * name\" to its line in the models". Borrowed; i < mg_diff_proposal_count. */
 size_t mg_diff_proposal_count(const mg_diff *d);
 const char *mg_diff_proposal_at(const mg_diff *d, size_t i);
 /* True when some operation is non_transactional. */
