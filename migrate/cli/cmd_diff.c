@@ -73,10 +73,6 @@ static int compare_from_ref(mg_cli *cli, const char *ref, mg_schema_cmp *out)
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (cli->config.ninclude_schemas)
-		return mg_cli_fail(cli, MG_EUSAGE,
-				   "diff --from-ref compares the configured schema only and cannot be used with "
-				   "include_schemas yet");
 	out->npairs = 1;
 	out->pairs = p = calloc(1, sizeof(*out->pairs));
 	sprintf(vt_log, "%s_log", vt);
@@ -124,6 +120,10 @@ static int cmd_diff(mg_cli *cli, int argc, char **argv)
 
 	if ((rc = mg_cli_parse(cli, &mg_cmd_diff, argc, argv, opts)) != MG_OK)
 		return rc;
+	if (from_ref && cli->config.ninclude_schemas)
+		return mg_cli_fail(cli, MG_EUSAGE,
+				   "diff --from-ref compares the configured schema only and cannot be used with "
+				   "include_schemas yet");
 	if ((rc = from_ref ? compare_from_ref(cli, from_ref, &cmp) : mg_cli_schema_compare(cli, &cmp)) != MG_OK)
 		return rc;
 	if (cli->format == MG_FORMAT_JSON) {
