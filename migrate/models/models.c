@@ -507,9 +507,12 @@ int mg_models_load_set(const mg_models_options *o, mg_models_set *out, mg_error 
 
 	rc = apply_and_read(&r, &files, out, err);
 	if (rc != MG_OK && r.in_tx && r.dialect == MG_DIALECT_POSTGRESQL &&
-	    (strcmp(err->sqlstate, "53200") == 0 || strcmp(err->sqlstate, "25001") == 0)) {
-		/* Too many locks for one transaction, or a statement that refuses
-		 * to run inside one: apply again, statement by statement. */
+	    (strcmp(err->sqlstate, "53200") == 0 || strcmp(err->sqlstate, "25001") == 0 ||
+	     strcmp(err->sqlstate, "55P04") == 0)) {
+		/* Too many locks for one transaction, a statement that refuses
+		 * to run inside one, or an enum label used in the transaction
+		 * that added it (a revision's ADD VALUE, then a default naming
+		 * it, under --verify): apply again, statement by statement. */
 		mg_error retry_err;
 		mg_error_init(&retry_err);
 		drop_scratch(&r, &retry_err);
