@@ -3,6 +3,7 @@
  * constraints, ALTER TABLE ... ALTER COLUMN (TYPE ... USING, SET/DROP NOT
  * NULL, SET/DROP DEFAULT, identity), named constraints, COMMENT ON.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "ddl/ddl_int.h"
@@ -219,15 +220,123 @@ static void action(mg_ddl *r, const mg_table *t, const mg_column *c, bool *first
 	mg_buf_putc(r->out, ' ');
 }
 
+static bool generated_identity(const mg_column *c)
+{
+	return c->identity == MG_IDENTITY_ALWAYS || c->identity == MG_IDENTITY_BY_DEFAULT;
+}
+
+/* "ALTER TABLE t ALTER COLUMN c " as a statement of its own. */
+static void alter_column_head(mg_ddl *r, const mg_table *t, const mg_column *c)
+{
+	alter_table(r, t);
+	mg_buf_puts(r->out, " ALTER COLUMN ");
+	mg_ddl_ident(r, c->name);
+	mg_buf_putc(r->out, ' ');
+}
+
+/* The owned sequence a serial column draws from, as the catalog read it;
+ * else the name PostgreSQL gives one (t_c_seq, short names only). The
+ * result is c's string or buf. */
+static const char *serial_sequence(const mg_table *t, const mg_column *c, char *buf, size_t size)
+{
+	if (c->serial_sequence)
+		return c->serial_sequence;
+	snprintf(buf, size, "%s_%s_seq", t->name, c->name);
+	return buf;
+}
+
+/* name, qualified as mg_ddl_name writes it, as a string literal: what
+ * nextval(), setval() and pg_get_serial_sequence() parse. */
+static void name_literal(mg_ddl *r, const char *name)
+{
+	mg_buf *out = r->out, text = MG_BUF_INIT;
+
+	r->out = &text;
+	mg_ddl_name(r, name);
+	r->out = out;
+	mg_ddl_literal(r, text.ptr);
+	mg_buf_release(&text);
+}
+
+/* Writes an expression naming the sequence behind column c of t. */
+typedef void seq_expr_fn(mg_ddl *r, const mg_table *t, const mg_column *c);
+
+/* Moves the sequence behind c (written by seq) past the rows already
+ * there, so the next value drawn is free: max + 1, or 1 for an empty
+ * table (or one whose values are all below 1). */
+static void sequence_past_rows(mg_ddl *r, const mg_table *t, const mg_column *c, seq_expr_fn *seq)
+{
+	mg_buf_puts(r->out, "SELECT setval(");
+	seq(r, t, c);
+	mg_buf_puts(r->out, ", GREATEST(max(");
+	mg_ddl_ident(r, c->name);
+	mg_buf_puts(r->out, ") + 1, 1), false) FROM ");
+	mg_ddl_name(r, t->name);
+	mg_ddl_end(r);
+}
+
+static void serial_seq_literal(mg_ddl *r, const mg_table *t, const mg_column *c)
+{
+	char buf[300];
+
+	name_literal(r, serial_sequence(t, c, buf, sizeof(buf)));
+}
+
+static void identity_seq_literal(mg_ddl *r, const mg_table *t, const mg_column *c)
+{
+	mg_buf_puts(r->out, "pg_get_serial_sequence(");
+	name_literal(r, t->name);
+	mg_buf_puts(r->out, ", ");
+	mg_ddl_literal(r, c->name); /* a column name, taken literally */
+	mg_buf_putc(r->out, ')');
+}
+
+/* A column stops being serial: its nextval() default goes, then the
+ * sequence it owns (before an identity takes the name). */
+static void serial_off(mg_ddl *r, const mg_table *t, const mg_column *c)
+{
+	char buf[300];
+
+	alter_column_head(r, t, c);
+	mg_buf_puts(r->out, "DROP DEFAULT");
+	mg_ddl_end(r);
+	mg_buf_puts(r->out, "DROP SEQUENCE ");
+	mg_ddl_name(r, serial_sequence(t, c, buf, sizeof(buf)));
+	mg_ddl_end(r);
+}
+
+/* A column becomes serial as `serial` would make it: a sequence of its
+ * type owned by the column, its nextval() as the default, and the
+ * sequence moved past the rows already there. */
+static void serial_on(mg_ddl *r, const mg_table *t, const mg_column *c)
+{
+	char buf[300];
+	const char *seq = serial_sequence(t, c, buf, sizeof(buf));
+
+	mg_buf_puts(r->out, "CREATE SEQUENCE ");
+	mg_ddl_name(r, seq);
+	if (r->server_version == 0 || r->server_version >= 100000)
+		mg_buf_printf(r->out, " AS %s", c->type);
+	mg_buf_puts(r->out, " OWNED BY ");
+	mg_ddl_name(r, t->name);
+	mg_buf_putc(r->out, '.');
+	mg_ddl_ident(r, c->name);
+	mg_ddl_end(r);
+	alter_column_head(r, t, c);
+	mg_buf_puts(r->out, "SET DEFAULT nextval(");
+	name_literal(r, seq);
+	mg_buf_puts(r->out, "::regclass)");
+	mg_ddl_end(r);
+	sequence_past_rows(r, t, c, serial_seq_literal);
+}
+
 static void alter_column(mg_ddl *r, const mg_table *t, const mg_column *from, const mg_column *to,
 			 unsigned ch)
 {
 	mg_buf *o = r->out;
 	bool first = true;
-	bool had_identity = from->identity == MG_IDENTITY_ALWAYS ||
-			    from->identity == MG_IDENTITY_BY_DEFAULT;
-	bool has_identity = to->identity == MG_IDENTITY_ALWAYS ||
-			    to->identity == MG_IDENTITY_BY_DEFAULT;
+	bool had_identity = generated_identity(from), has_identity = generated_identity(to);
+	bool was_serial = from->identity == MG_IDENTITY_SERIAL, is_serial = to->identity == MG_IDENTITY_SERIAL;
 
 	if (ch & MG_COLCHG_GENERATED) {
 		/* An expression cannot be altered in place: the column is
@@ -236,6 +345,10 @@ static void alter_column(mg_ddl *r, const mg_table *t, const mg_column *from, co
 		add_column(r, t, to);
 		return;
 	}
+	/* serial is no identity to PostgreSQL's ALTER COLUMN: a sequence and
+	 * a default of our own, made and taken apart around the ALTER. */
+	if ((ch & MG_COLCHG_IDENTITY) && was_serial && !is_serial)
+		serial_off(r, t, from);
 	if ((ch & MG_COLCHG_IDENTITY) && had_identity && !has_identity) {
 		action(r, t, from, &first);
 		mg_buf_puts(o, "DROP IDENTITY");
@@ -284,6 +397,20 @@ static void alter_column(mg_ddl *r, const mg_table *t, const mg_column *from, co
 	}
 	if (!first)
 		mg_ddl_end(r);
+	if ((ch & MG_COLCHG_IDENTITY) && is_serial && !was_serial) {
+		serial_on(r, t, to);
+	} else if ((ch & MG_COLCHG_TYPE) && is_serial && was_serial &&
+		   (r->server_version == 0 || r->server_version >= 100000)) {
+		/* The sequence keeps its type through ALTER COLUMN TYPE. */
+		char buf[300];
+		mg_buf_puts(o, "ALTER SEQUENCE ");
+		mg_ddl_name(r, serial_sequence(t, to, buf, sizeof(buf)));
+		mg_buf_printf(o, " AS %s", to->type);
+		mg_ddl_end(r);
+	}
+	/* A new identity starts at 1: past the rows already there. */
+	if ((ch & MG_COLCHG_IDENTITY) && has_identity && !had_identity)
+		sequence_past_rows(r, t, to, identity_seq_literal);
 	if (ch & MG_COLCHG_COMMENT)
 		comment_on_column(r, t, to);
 }

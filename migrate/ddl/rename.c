@@ -90,14 +90,10 @@ static void my_dependants(mg_ddl *r, const mg_diff_op *op, bool up)
 	}
 }
 
-/* SQLite has no view rename: the view is dropped and created under the
- * other name (a view holds no rows), and what names it with it: its
- * dependants are dropped first (triggers, then views readers first) and
- * created after it (views in order, then triggers). */
-static void sqlite_view(mg_ddl *r, const mg_diff_op *op, bool up)
+/* SQLite: what names a renamed object (op's dependants) is dropped before
+ * the rename (triggers, then views readers first) ... */
+static void sqlite_drop_dependants(mg_ddl *r, const mg_diff_op *op, bool up)
 {
-	const mg_view *from = up ? op->old_object : op->new_object, *to = up ? op->new_object : op->old_object;
-
 	for (size_t i = op->ndependants; i-- > 0;) {
 		const mg_diff_dependant *x = &op->dependants[i];
 		if (x->old_trigger)
@@ -105,8 +101,11 @@ static void sqlite_view(mg_ddl *r, const mg_diff_op *op, bool up)
 		else
 			object(r, MG_DIFF_DROP_VIEW, up ? x->old_view : x->new_view, NULL);
 	}
-	object(r, MG_DIFF_DROP_VIEW, from, NULL);
-	object(r, MG_DIFF_CREATE_VIEW, NULL, to);
+}
+
+/* ... and created after it (views in order, then triggers). */
+static void sqlite_create_dependants(mg_ddl *r, const mg_diff_op *op, bool up)
+{
 	for (size_t i = 0; i < op->ndependants; i++) {
 		const mg_diff_dependant *x = &op->dependants[i];
 		if (x->old_trigger)
@@ -114,6 +113,36 @@ static void sqlite_view(mg_ddl *r, const mg_diff_op *op, bool up)
 		else
 			object(r, MG_DIFF_CREATE_VIEW, NULL, up ? x->new_view : x->old_view);
 	}
+}
+
+/* SQLite has no view rename: the view is dropped and created under the
+ * other name (a view holds no rows), and what names it with it. */
+static void sqlite_view(mg_ddl *r, const mg_diff_op *op, bool up)
+{
+	const mg_view *from = up ? op->old_object : op->new_object, *to = up ? op->new_object : op->old_object;
+
+	sqlite_drop_dependants(r, op, up);
+	object(r, MG_DIFF_DROP_VIEW, from, NULL);
+	object(r, MG_DIFF_CREATE_VIEW, NULL, to);
+	sqlite_create_dependants(r, op, up);
+}
+
+/* The table keeps its rows; what reads it follows the name on PostgreSQL
+ * (by OID), is replaced after it on MySQL, and is taken out around it on
+ * SQLite, whose ALTER TABLE would rewrite it its own way (and refuses
+ * while a view reads one of the views taken out). */
+static void rename_table_op(mg_ddl *r, const mg_diff_op *op, bool up)
+{
+	const char *from = up ? op->old_table->name : op->new_table->name;
+	const char *to = up ? op->new_table->name : op->old_table->name;
+
+	if (r->dialect == MG_DIALECT_SQLITE)
+		sqlite_drop_dependants(r, op, up);
+	rename_table(r, from, to);
+	if (r->dialect == MG_DIALECT_SQLITE)
+		sqlite_create_dependants(r, op, up);
+	else if (r->dialect == MG_DIALECT_MYSQL)
+		my_dependants(r, op, up);
 }
 
 static void rename_view(mg_ddl *r, const mg_diff_op *op, bool up)
@@ -171,10 +200,7 @@ void mg_ddl_rename(mg_ddl *r, const mg_diff_op *op, bool up)
 {
 	switch (op->kind) {
 	case MG_DIFF_RENAME_TABLE:
-		if (up)
-			rename_table(r, op->old_table->name, op->new_table->name);
-		else
-			rename_table(r, op->new_table->name, op->old_table->name);
+		rename_table_op(r, op, up);
 		break;
 	case MG_DIFF_RENAME_COLUMN:
 		if (up)

@@ -153,12 +153,16 @@ void mg_ddl_render_op(const mg_ddl_dialect *v, mg_ddl *r, const mg_diff_op *op, 
 	case MG_DIFF_DROP_COLUMN:
 		(up ? v->drop_column : v->add_column)(r, t, op->old_column);
 		break;
-	case MG_DIFF_ALTER_COLUMN:
+	case MG_DIFF_ALTER_COLUMN: {
+		unsigned ch = op->changes & ~(op->default_by_rebuild ? (unsigned)MG_COLCHG_DEFAULT : 0u);
+		if (!ch)
+			break;
 		if (up)
-			v->alter_column(r, t, op->old_column, op->new_column, op->changes);
+			v->alter_column(r, t, op->old_column, op->new_column, ch);
 		else
-			v->alter_column(r, t, op->new_column, op->old_column, op->changes);
+			v->alter_column(r, t, op->new_column, op->old_column, ch);
 		break;
+	}
 	case MG_DIFF_ADD_PRIMARY_KEY:
 		(up ? v->add_pk : v->drop_pk)(r, t, op->pk);
 		break;

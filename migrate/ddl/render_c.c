@@ -549,7 +549,7 @@ static bool op_ok(crender *r, const mg_diff_op *op)
 					      MG_COLCHG_COMMENT))
 			return false;
 		if (op->old_column->identity == MG_IDENTITY_SERIAL ||
-		    op->new_column->identity == MG_IDENTITY_SERIAL)
+		    op->new_column->identity == MG_IDENTITY_SERIAL || op->default_by_rebuild)
 			return false;
 		return column_ok(r, op->old_column) && column_ok(r, op->new_column);
 	case MG_DIFF_ADD_PRIMARY_KEY:

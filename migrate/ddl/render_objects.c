@@ -226,18 +226,73 @@ static void add_enum_values(mg_ddl *r, const mg_enum *from, const mg_enum *to)
 	}
 }
 
-static bool column_of_type(const mg_column *col, const char *type)
+/* "ALTER TABLE t ALTER COLUMN c " */
+static void alter_column_head(mg_ddl *r, const mg_table *t, const mg_column *c)
 {
-	size_t n = strlen(type);
-	return !strncmp(col->type, type, n) && (!col->type[n] || !strcmp(col->type + n, "[]"));
+	mg_buf_puts(r->out, "ALTER TABLE ");
+	mg_ddl_name(r, t->name);
+	mg_buf_puts(r->out, " ALTER COLUMN ");
+	mg_ddl_ident(r, c->name);
+	mg_buf_putc(r->out, ' ');
 }
 
-/* Labels from -> to when values go or move: the old type steps aside, the
+/* Column `name` of table t in cat, or NULL. */
+static const mg_column *column_in(const mg_catalog *cat, const mg_table *t, const char *name)
+{
+	const mg_table *x = cat ? mg_catalog_table(cat, t->name) : NULL;
+	return x ? mg_table_column(x, name) : NULL;
+}
+
+/* One column of the type retyped through text. Its default is dropped
+ * first when either side has one (the column may hold the other side's by
+ * now: ddl/render.c leaves it to this rebuild, diff.h default_by_rebuild),
+ * and set after to the one it has in `after`, where it is still of the
+ * type; else the column's own op sets it. */
+static void rebuild_column(mg_ddl *r, const mg_table *t, const mg_column *c, const mg_enum *to,
+			   const mg_catalog *const sides[2], const mg_catalog *after)
+{
+	mg_buf *o = r->out;
+	bool array = strstr(c->type, "[]") != NULL;
+	const mg_column *a = column_in(after, t, c->name), *x;
+	bool dflt = c->default_expr != NULL;
+
+	for (int i = 0; i < 2; i++)
+		if ((x = column_in(sides[i], t, c->name)) && x->default_expr)
+			dflt = true;
+	if (dflt) {
+		alter_column_head(r, t, c);
+		mg_buf_puts(o, "DROP DEFAULT");
+		mg_ddl_end(r);
+	}
+	alter_column_head(r, t, c);
+	mg_buf_puts(o, "TYPE ");
+	mg_ddl_name(r, to->name);
+	mg_buf_puts(o, array ? "[] USING " : " USING ");
+	mg_ddl_ident(r, c->name);
+	mg_buf_puts(o, array ? "::text[]::" : "::text::");
+	mg_ddl_name(r, to->name);
+	if (array)
+		mg_buf_puts(o, "[]");
+	mg_ddl_end(r);
+	if (a && a->default_expr && mg_diff_column_of_type(a, to->name)) {
+		alter_column_head(r, t, c);
+		mg_buf_puts(o, "SET DEFAULT ");
+		mg_buf_puts(o, a->default_expr);
+		mg_ddl_end(r);
+	}
+}
+
+/*
+ * Labels from -> to when values go or move: the old type steps aside, the
  * new one takes its name, every column of the type (in cols, the catalog
  * whose tables stand while this runs) is converted through text, and the
- * old type goes. A default is dropped and set again around the change. */
-static void rebuild_enum(mg_ddl *r, const mg_enum *from, const mg_enum *to,
-			 const mg_catalog *cols)
+ * old type goes. sides: the op's two catalogs; after: the one whose
+ * defaults the columns take. What else names the type in its text
+ * (checks, indexes, views, triggers) the diff has dropped before and adds
+ * after (diff.h).
+ */
+static void rebuild_enum(mg_ddl *r, const mg_enum *from, const mg_enum *to, const mg_catalog *cols,
+			 const mg_catalog *const sides[2], const mg_catalog *after)
 {
 	mg_buf *o = r->out;
 	char old[300];
@@ -255,43 +310,9 @@ static void rebuild_enum(mg_ddl *r, const mg_enum *from, const mg_enum *to,
 	mg_ddl_end(r);
 	for (size_t i = 0; cols && i < cols->ntables; i++) {
 		const mg_table *t = cols->tables[i];
-		for (size_t k = 0; k < t->ncolumns; k++) {
-			const mg_column *c = t->columns[k];
-			bool array;
-			if (!column_of_type(c, from->name))
-				continue;
-			array = strstr(c->type, "[]") != NULL;
-			if (c->default_expr) {
-				mg_buf_puts(o, "ALTER TABLE ");
-				mg_ddl_name(r, t->name);
-				mg_buf_puts(o, " ALTER COLUMN ");
-				mg_ddl_ident(r, c->name);
-				mg_buf_puts(o, " DROP DEFAULT");
-				mg_ddl_end(r);
-			}
-			mg_buf_puts(o, "ALTER TABLE ");
-			mg_ddl_name(r, t->name);
-			mg_buf_puts(o, " ALTER COLUMN ");
-			mg_ddl_ident(r, c->name);
-			mg_buf_puts(o, " TYPE ");
-			mg_ddl_name(r, to->name);
-			mg_buf_puts(o, array ? "[] USING " : " USING ");
-			mg_ddl_ident(r, c->name);
-			mg_buf_puts(o, array ? "::text[]::" : "::text::");
-			mg_ddl_name(r, to->name);
-			if (array)
-				mg_buf_puts(o, "[]");
-			mg_ddl_end(r);
-			if (c->default_expr) {
-				mg_buf_puts(o, "ALTER TABLE ");
-				mg_ddl_name(r, t->name);
-				mg_buf_puts(o, " ALTER COLUMN ");
-				mg_ddl_ident(r, c->name);
-				mg_buf_puts(o, " SET DEFAULT ");
-				mg_buf_puts(o, c->default_expr);
-				mg_ddl_end(r);
-			}
-		}
+		for (size_t k = 0; k < t->ncolumns; k++)
+			if (mg_diff_column_of_type(t->columns[k], from->name))
+				rebuild_column(r, t, t->columns[k], to, sides, after);
 	}
 	mg_buf_puts(o, "DROP TYPE ");
 	mg_ddl_ident(r, old);
@@ -583,6 +604,7 @@ void mg_ddl_object(mg_ddl *r, const mg_diff_op *op, bool up)
 {
 	const void *o = op->old_object, *n = op->new_object;
 	const void *from = up ? o : n, *to = up ? n : o;
+	const mg_catalog *const sides[2] = { op->old_catalog, op->new_catalog };
 
 	switch (op->kind) {
 	case MG_DIFF_CREATE_VIEW:
@@ -621,7 +643,7 @@ void mg_ddl_object(mg_ddl *r, const mg_diff_op *op, bool up)
 		if (!same && up)
 			add_enum_values(r, a, b);
 		else if (!same)
-			rebuild_enum(r, a, b, op->old_catalog);
+			rebuild_enum(r, a, b, op->old_catalog, sides, op->old_catalog);
 		if (same || up) {
 			if (!mg_diff_streq(a->comment, b->comment))
 				put_comment(r, "TYPE", b->name, b->comment);
@@ -631,8 +653,8 @@ void mg_ddl_object(mg_ddl *r, const mg_diff_op *op, bool up)
 	case MG_DIFF_REBUILD_ENUM:
 		/* The tables stand as in the current catalog both ways: the
 		 * rebuild runs before the table changes, and its inverse after
-		 * theirs. */
-		rebuild_enum(r, from, to, op->old_catalog);
+		 * theirs; the defaults are the ones of the side it goes to. */
+		rebuild_enum(r, from, to, op->old_catalog, sides, up ? op->new_catalog : op->old_catalog);
 		break;
 	case MG_DIFF_CREATE_DOMAIN:
 	case MG_DIFF_DROP_DOMAIN:

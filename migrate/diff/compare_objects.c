@@ -16,6 +16,7 @@
 /* Local lists, appended to the slots in a fixed order at the end. */
 enum {
 	L_DROP_TRIGGER,
+	L_DROP_FUNCTION_FIRST, /* PG BEGIN ATOMIC bodies reading views */
 	L_DROP_VIEW,
 	L_DROP_EVENT,
 	L_DROP_FUNCTION,
@@ -32,6 +33,7 @@ enum {
 	L_DROP_EXT,
 	L_CREATE_FUNCTION,
 	L_CREATE_VIEW,
+	L_CREATE_FUNCTION_LATE, /* PG BEGIN ATOMIC bodies reading views */
 	L_CREATE_TRIGGER,
 	L_CREATE_EVENT,
 	L_OWNER_ON,       /* OWNED BY of created sequences, after their table */
@@ -40,6 +42,7 @@ enum {
 
 static const int list_slot[L_COUNT] = {
 	[L_DROP_TRIGGER] = MG_DIFF_SLOT_DROP_DEPENDANTS,
+	[L_DROP_FUNCTION_FIRST] = MG_DIFF_SLOT_DROP_DEPENDANTS,
 	[L_DROP_VIEW] = MG_DIFF_SLOT_DROP_DEPENDANTS,
 	[L_DROP_EVENT] = MG_DIFF_SLOT_DROP_DEPENDANTS,
 	[L_DROP_FUNCTION] = MG_DIFF_SLOT_DROP_DEPENDANTS,
@@ -56,6 +59,7 @@ static const int list_slot[L_COUNT] = {
 	[L_DROP_EXT] = MG_DIFF_SLOT_DROP_TYPES,
 	[L_CREATE_FUNCTION] = MG_DIFF_SLOT_CREATE_DEPENDANTS,
 	[L_CREATE_VIEW] = MG_DIFF_SLOT_CREATE_DEPENDANTS,
+	[L_CREATE_FUNCTION_LATE] = MG_DIFF_SLOT_CREATE_DEPENDANTS,
 	[L_CREATE_TRIGGER] = MG_DIFF_SLOT_CREATE_DEPENDANTS,
 	[L_CREATE_EVENT] = MG_DIFF_SLOT_CREATE_DEPENDANTS,
 	[L_OWNER_ON] = MG_DIFF_SLOT_CREATE_DEPENDANTS,
@@ -67,6 +71,14 @@ typedef struct ctx {
 	mg_vec list[L_COUNT];
 	mg_map changed;      /* tables (of the current side) whose columns change */
 	mg_map recreated;    /* functions and views dropped and created again, by name */
+	mg_map retyped;      /* enum types whose labels change (rebuilt, or back on the downgrade) */
+	mg_map functions;    /* signatures of the functions dropped, created or replaced */
+	mg_map views_recreated; /* views of both sides dropped and created again, by name */
+	/* Old names of the columns that rename hints name: a view or BEGIN
+	 * ATOMIC body reading one is dropped and created, never replaced
+	 * (the downgrade's replace would run before the column has its old
+	 * name again). */
+	mg_map renamed_columns;
 	mg_map ignore;
 } ctx;
 
@@ -85,22 +97,31 @@ static mg_diff_op *emit(ctx *x, int list, mg_diff_kind kind, const char *label, 
 	return op;
 }
 
-static bool ident_char(char c)
+bool mg_diff_ident_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 	       c == '_' || c == '$' || (unsigned char)c >= 0x80;
 }
 
-/* Whether text names `name` as a whole word (quoted or not); a mention in a
- * string literal counts too, which errs on the safe side. */
-static bool mentions(const char *text, const char *name)
+bool mg_diff_mentions(const char *text, const char *name)
 {
 	size_t n = strlen(name);
 
 	if (!text || !n)
 		return false;
 	for (const char *p = text; (p = strstr(p, name)); p++) {
-		if ((p == text || !ident_char(p[-1])) && !ident_char(p[n]))
+		if ((p == text || !mg_diff_ident_char(p[-1])) && !mg_diff_ident_char(p[n]))
+			return true;
+	}
+	return false;
+}
+
+/* text names one of the keys of m. */
+static bool mentions_any(const mg_map *m, const char *text)
+{
+	const mg_map_entry *e;
+	for (size_t i = 0; mg_map_next(m, &i, &e);) {
+		if (mg_diff_mentions(text, e->key))
 			return true;
 	}
 	return false;
@@ -163,8 +184,14 @@ static bool only_added(const mg_enum *o, const mg_enum *n)
 	return k == o->nlabels;
 }
 
-/* The column's type is the enum (or an array of it). */
-static bool column_of_type(const mg_column *col, const char *type)
+int mg_diff_enum_change(const mg_enum *o, const mg_enum *n)
+{
+	if (lists_equal(o->labels, o->nlabels, n->labels, n->nlabels))
+		return MG_ENUM_SAME;
+	return only_added(o, n) ? MG_ENUM_ADDED : MG_ENUM_REBUILT;
+}
+
+bool mg_diff_column_of_type(const mg_column *col, const char *type)
 {
 	size_t n = strlen(type);
 	return !strncmp(col->type, type, n) && (!col->type[n] || !strcmp(col->type + n, "[]"));
@@ -175,7 +202,7 @@ static void mark_tables_using(ctx *x, const char *type)
 	for (size_t i = 0; i < x->cur->ntables; i++) {
 		const mg_table *t = x->cur->tables[i];
 		for (size_t k = 0; k < t->ncolumns; k++) {
-			if (column_of_type(t->columns[k], type)) {
+			if (mg_diff_column_of_type(t->columns[k], type)) {
 				mg_map_put(&x->changed, t->name, (void *)t);
 				break;
 			}
@@ -186,6 +213,7 @@ static void mark_tables_using(ctx *x, const char *type)
 static void compare_enums(ctx *x)
 {
 	const mg_catalog *c = x->cur, *t = x->tgt;
+	int change;
 
 	for (size_t i = 0, j = 0; i < c->nenums || j < t->nenums;) {
 		const mg_enum *o = i < c->nenums ? c->enums[i] : NULL;
@@ -202,10 +230,16 @@ static void compare_enums(ctx *x)
 			continue;
 		}
 		i++, j++;
-		if (lists_equal(o->labels, o->nlabels, n->labels, n->nlabels)) {
+		change = mg_diff_enum_change(o, n);
+		if (change == MG_ENUM_SAME) {
 			if (!mg_diff_streq(o->comment, n->comment))
 				emit(x, L_CREATE_ENUM, MG_DIFF_ADD_ENUM_VALUES, n->name, o, n);
-		} else if (only_added(o, n)) {
+			continue;
+		}
+		/* What names the type in its text (a label's literal, a cast)
+		 * is dropped before the type changes and made again after. */
+		mg_map_put(&x->retyped, n->name, (void *)n);
+		if (change == MG_ENUM_ADDED) {
 			mg_diff_op *op = emit(x, L_CREATE_ENUM, MG_DIFF_ADD_ENUM_VALUES, n->name, o, n);
 			op->non_transactional = true;
 			/* The downgrade rebuilds the type: its columns change. */
@@ -320,12 +354,12 @@ static bool used_by_tables(const mg_catalog *cat, const mg_function *f)
 	for (size_t i = 0; i < cat->ntables; i++) {
 		const mg_table *t = cat->tables[i];
 		for (size_t k = 0; k < t->ncolumns; k++) {
-			if (mentions(t->columns[k]->default_expr, f->name) ||
-			    mentions(t->columns[k]->generated_expr, f->name))
+			if (mg_diff_mentions(t->columns[k]->default_expr, f->name) ||
+			    mg_diff_mentions(t->columns[k]->generated_expr, f->name))
 				return true;
 		}
 		for (size_t k = 0; k < t->nchecks; k++) {
-			if (mentions(t->checks[k]->expr, f->name))
+			if (mg_diff_mentions(t->checks[k]->expr, f->name))
 				return true;
 		}
 	}
@@ -351,16 +385,46 @@ static bool function_equal(mg_dialect dialect, const mg_function *a, const mg_fu
 	       a->security_definer == b->security_definer;
 }
 
+/* PostgreSQL keeps an SQL-standard body (BEGIN ATOMIC) parsed: like a
+ * view, it holds on to the tables, columns and views it reads. */
+static bool body_parsed(const ctx *x, const mg_function *f)
+{
+	return x->d->dialect == MG_DIALECT_POSTGRESQL && f->definition && strstr(f->definition, "BEGIN ATOMIC");
+}
+
+/* Such a body reads a view of cat: created after the views, dropped
+ * before them. */
+static bool reads_views(const ctx *x, const mg_catalog *cat, const mg_function *f)
+{
+	if (!body_parsed(x, f))
+		return false;
+	for (size_t i = 0; i < cat->nviews; i++)
+		if (mg_diff_mentions(f->definition, cat->views[i]->name))
+			return true;
+	return false;
+}
+
 static void drop_function(ctx *x, const mg_function *o)
 {
-	emit(x, used_by_tables(x->cur, o) ? L_DROP_FUNCTION_LATE : L_DROP_FUNCTION,
-	     MG_DIFF_DROP_FUNCTION, o->signature, o, NULL);
+	int list = reads_views(x, x->cur, o) ? L_DROP_FUNCTION_FIRST
+		   : used_by_tables(x->cur, o) ? L_DROP_FUNCTION_LATE
+					       : L_DROP_FUNCTION;
+	emit(x, list, MG_DIFF_DROP_FUNCTION, o->signature, o, NULL);
+	mg_map_put(&x->functions, o->signature, (void *)o);
+}
+
+/* Where a function of the target is created or replaced. */
+static int create_list(const ctx *x, const mg_function *n)
+{
+	if (used_by_tables(x->tgt, n))
+		return L_CREATE_FUNCTION_EARLY;
+	return reads_views(x, x->tgt, n) ? L_CREATE_FUNCTION_LATE : L_CREATE_FUNCTION;
 }
 
 static void create_function(ctx *x, const mg_function *n)
 {
-	emit(x, used_by_tables(x->tgt, n) ? L_CREATE_FUNCTION_EARLY : L_CREATE_FUNCTION,
-	     MG_DIFF_CREATE_FUNCTION, n->signature, NULL, n);
+	emit(x, create_list(x, n), MG_DIFF_CREATE_FUNCTION, n->signature, NULL, n);
+	mg_map_put(&x->functions, n->signature, (void *)n);
 }
 
 static void compare_functions(ctx *x)
@@ -387,9 +451,10 @@ static void compare_functions(ctx *x)
 		/* CREATE OR REPLACE keeps what depends on the function, but
 		 * cannot change its result type or argument names. */
 		if (x->d->dialect == MG_DIALECT_POSTGRESQL && mg_diff_streq(o->args, n->args) &&
-		    mg_diff_streq(o->result, n->result)) {
-			emit(x, used_by_tables(x->tgt, n) ? L_CREATE_FUNCTION_EARLY : L_CREATE_FUNCTION,
-			     MG_DIFF_REPLACE_FUNCTION, n->signature, o, n);
+		    mg_diff_streq(o->result, n->result) &&
+		    !(body_parsed(x, o) && mentions_any(&x->renamed_columns, o->definition))) {
+			emit(x, create_list(x, n), MG_DIFF_REPLACE_FUNCTION, n->signature, o, n);
+			mg_map_put(&x->functions, n->signature, (void *)n);
 			continue;
 		}
 		drop_function(x, o);
@@ -404,7 +469,7 @@ static bool view_reads_changed(ctx *x, const mg_view *v)
 {
 	const mg_map_entry *e;
 	for (size_t i = 0; mg_map_next(&x->changed, &i, &e);) {
-		if (mentions(v->definition, e->key))
+		if (mg_diff_mentions(v->definition, e->key))
 			return true;
 	}
 	return false;
@@ -522,7 +587,7 @@ static void order_views(mg_view **arr, size_t n, const mg_map *set, mg_vec *out)
 				mg_view *w = arr[k];
 				if (w == v || !mg_map_has(set, w->name) || mg_map_has(&state, w->name))
 					continue;
-				if (mentions(v->definition, w->name)) {
+				if (mg_diff_mentions(v->definition, w->name)) {
 					mg_vec_push(&stack, w);
 					mg_map_put(&state, w->name, (void *)1);
 					pushed = true;
@@ -541,12 +606,7 @@ static void order_views(mg_view **arr, size_t n, const mg_map *set, mg_vec *out)
 
 static bool mentions_recreated(ctx *x, const char *text)
 {
-	const mg_map_entry *e;
-	for (size_t i = 0; mg_map_next(&x->recreated, &i, &e);) {
-		if (mentions(text, e->key))
-			return true;
-	}
-	return false;
+	return mentions_any(&x->recreated, text);
 }
 
 static void compare_views(ctx *x)
@@ -577,10 +637,12 @@ static void compare_views(ctx *x)
 			/* MySQL does not hold views to their tables: only PG and
 			 * SQLite need them out of the way of a table change. */
 			bool forced = x->d->dialect != MG_DIALECT_MYSQL &&
-				      (view_reads_changed(x, o) || mentions_recreated(x, o->definition));
+				      (view_reads_changed(x, o) || mentions_recreated(x, o->definition) ||
+				       mentions_any(&x->retyped, o->definition));
+			bool renamed = mentions_any(&x->renamed_columns, o->definition);
 			/* CREATE OR REPLACE: MySQL takes any change; PG only
 			 * the same columns and options (and both ways). */
-			if (!alike && !forced && !o->materialized && !n->materialized &&
+			if (!alike && !forced && !renamed && !o->materialized && !n->materialized &&
 			    (x->d->dialect == MG_DIALECT_MYSQL ||
 			     (pg && columns_alike(o, n) &&
 			      mg_diff_streq(o->check_option, n->check_option) &&
@@ -605,7 +667,7 @@ static void compare_views(ctx *x)
 				continue;
 			for (size_t k = 0; k < c->nviews && !grew; k++) {
 				if (mg_map_has(&drop, c->views[k]->name) &&
-				    mentions(o->definition, c->views[k]->name)) {
+				    mg_diff_mentions(o->definition, c->views[k]->name)) {
 					mg_map_put(&drop, o->name, o);
 					mg_map_put(&create, n->name, n);
 					grew = true;
@@ -614,8 +676,10 @@ static void compare_views(ctx *x)
 		}
 	}
 	for (size_t i = 0; i < c->nviews; i++) {
-		if (mg_map_has(&drop, c->views[i]->name))
+		if (mg_map_has(&drop, c->views[i]->name)) {
 			mg_map_put(&x->recreated, c->views[i]->name, c->views[i]);
+			mg_map_put(&x->views_recreated, c->views[i]->name, c->views[i]);
+		}
 	}
 	order_views(c->views, c->nviews, &drop, &order);
 	for (size_t k = order.len; k-- > 0;) {
@@ -643,6 +707,23 @@ static void compare_views(ctx *x)
 	mg_map_release(&create);
 	mg_map_release(&replace);
 	mg_map_release(&made);
+}
+
+/* A BEGIN ATOMIC body reading a table whose columns change or a view
+ * dropped and created again holds them as a view would (PostgreSQL
+ * refuses the change): the function is dropped before and created after,
+ * as it is. */
+static void force_parsed_bodies(ctx *x)
+{
+	for (size_t i = 0; i < x->cur->nfunctions; i++) {
+		const mg_function *o = x->cur->functions[i], *n;
+		if (!body_parsed(x, o) || mg_map_has(&x->functions, o->signature) ||
+		    !(n = mg_catalog_function(x->tgt, o->signature)) ||
+		    !(mentions_any(&x->changed, o->definition) || mentions_any(&x->views_recreated, o->definition)))
+			continue;
+		drop_function(x, o);
+		create_function(x, n);
+	}
 }
 
 /* ---- triggers ---- */
@@ -684,10 +765,14 @@ static void compare_triggers(ctx *x)
 		bool same = mg_diff_streq(o->definition, n->definition) &&
 			    mg_diff_streq(o->timing, n->timing) && mg_diff_streq(o->events, n->events) &&
 			    mg_diff_streq(o->comment, n->comment);
-		/* Its function or view is dropped and created again; on SQLite
-		 * a rebuilt table loses its triggers. */
+		/* Its function or view is dropped and created again; its WHEN
+		 * names an enum type that changes, or reads a table whose
+		 * columns change (PostgreSQL retypes no column a WHEN reads);
+		 * on SQLite a rebuilt table loses its triggers. */
 		bool forced = (o->function && mg_map_has(&x->recreated, o->function)) ||
-			      mg_map_has(&x->recreated, o->table) ||
+			      mg_map_has(&x->recreated, o->table) || mentions_any(&x->retyped, o->definition) ||
+			      (x->d->dialect == MG_DIALECT_POSTGRESQL && mg_map_has(&x->changed, o->table) &&
+			       o->definition && strstr(o->definition, " WHEN (")) ||
 			      (x->d->dialect == MG_DIALECT_SQLITE && mg_map_has(&x->changed, o->table));
 		if (same && !forced)
 			continue;
@@ -764,6 +849,13 @@ void mg_diff_compare_objects(mg_diff *d, const mg_catalog *cur, const mg_catalog
 	x.tgt = tgt;
 	mg_map_init(&x.changed);
 	mg_map_init(&x.recreated);
+	mg_map_init(&x.retyped);
+	mg_map_init(&x.functions);
+	mg_map_init(&x.views_recreated);
+	mg_map_init(&x.renamed_columns);
+	for (size_t i = 0; opts && i < opts->nrenames; i++)
+		if (opts->renames[i].kind == MG_RENAME_COLUMN && opts->renames[i].from)
+			mg_map_put(&x.renamed_columns, opts->renames[i].from, (void *)1);
 	mg_map_init(&x.ignore);
 	if (opts && opts->ignore_tables) {
 		for (size_t i = 0; opts->ignore_tables[i]; i++)
@@ -777,6 +869,7 @@ void mg_diff_compare_objects(mg_diff *d, const mg_catalog *cur, const mg_catalog
 	compare_sequences(&x);
 	compare_functions(&x);
 	compare_views(&x);
+	force_parsed_bodies(&x);
 	compare_triggers(&x);
 	compare_events(&x);
 
@@ -787,6 +880,10 @@ void mg_diff_compare_objects(mg_diff *d, const mg_catalog *cur, const mg_catalog
 	}
 	mg_map_release(&x.changed);
 	mg_map_release(&x.recreated);
+	mg_map_release(&x.retyped);
+	mg_map_release(&x.functions);
+	mg_map_release(&x.views_recreated);
+	mg_map_release(&x.renamed_columns);
 	mg_map_release(&x.ignore);
 }
 

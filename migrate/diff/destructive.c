@@ -4,7 +4,6 @@
  * the one kind the comparisons cannot see alone: dropping a view that other
  * views, functions or triggers of the current schema read.
  */
-#include <ctype.h>
 #include <string.h>
 
 #include "diff/diff_int.h"
@@ -33,25 +32,6 @@ const char *mg_diff_destructive_code(const mg_diff_op *op)
 	}
 }
 
-static bool ident_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '_' || c == '$';
-}
-
-/* name appears in text as a whole identifier (quoted or not). */
-static bool mentions(const char *text, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (!text || !n)
-		return false;
-	for (const char *p = strstr(text, name); p; p = strstr(p + 1, name)) {
-		if ((p == text || !ident_char(p[-1])) && !ident_char(p[n]))
-			return true;
-	}
-	return false;
-}
-
 void mg_diff_mark_destructive(mg_diff *d, const mg_catalog *cur)
 {
 	for (size_t i = 0; i < d->nops; i++) {
@@ -65,11 +45,11 @@ void mg_diff_mark_destructive(mg_diff *d, const mg_catalog *cur)
 			continue;
 		/* Readers the models keep (a reader dropped too is no loss). */
 		for (size_t k = 0; k < cur->nviews && !by; k++)
-			if (cur->views[k] != v && mentions(cur->views[k]->definition, v->name) &&
+			if (cur->views[k] != v && mg_diff_mentions(cur->views[k]->definition, v->name) &&
 			    (!op->new_catalog || mg_catalog_view(op->new_catalog, cur->views[k]->name)))
 				by = "drops a view other views read";
 		for (size_t k = 0; k < cur->nfunctions && !by; k++)
-			if (mentions(cur->functions[k]->definition, v->name) &&
+			if (mg_diff_mentions(cur->functions[k]->definition, v->name) &&
 			    (!op->new_catalog || mg_catalog_function(op->new_catalog, cur->functions[k]->signature)))
 				by = "drops a view functions read";
 		if (!by)

@@ -18,13 +18,16 @@
 enum {
 	PH_RENAME, /* diff/rename.c: hinted renames, before everything */
 	PH_OBJ_DROP, /* PH_OBJ_*: the other object kinds, diff/compare_objects.c */
+	PH_DROP_TYPED, /* checks and indexes naming an enum type that changes */
 	PH_OBJ_TYPES,
 	PH_DROP_FK,
+	PH_AUTO_INCREMENT_OFF, /* MySQL: see alter_phase */
 	PH_DROP_CONSTRAINT,
 	PH_DROP_TABLE,
 	PH_CREATE_TABLE,
 	PH_COLUMNS,
 	PH_ADD_CONSTRAINT,
+	PH_AUTO_INCREMENT_ON,
 	PH_COMMENT,
 	PH_ADD_FK,
 	PH_OBJ_DROP_TYPES,
@@ -36,6 +39,9 @@ typedef struct builder {
 	mg_diff *d;
 	const mg_catalog *cur, *tgt;
 	mg_map ignore;
+	/* Enum types whose labels change, by name; value: MG_ENUM_ADDED or
+	 * MG_ENUM_REBUILT (as a pointer). */
+	mg_map retyped;
 	mg_vec phase[PH_COUNT];
 } builder;
 
@@ -337,6 +343,59 @@ static bool ignored(const builder *b, const char *name)
 	return mg_map_has(&b->ignore, name);
 }
 
+/* The enum types of both catalogs whose labels change (b->retyped). */
+static void find_retyped(builder *b)
+{
+	for (size_t i = 0; i < b->tgt->nenums; i++) {
+		const mg_enum *n = b->tgt->enums[i], *o = NULL;
+		int change;
+		for (size_t k = 0; k < b->cur->nenums && !o; k++)
+			if (!strcmp(b->cur->enums[k]->name, n->name))
+				o = b->cur->enums[k];
+		if (o && (change = mg_diff_enum_change(o, n)) != MG_ENUM_SAME)
+			mg_map_put(&b->retyped, n->name, (void *)(uintptr_t)change);
+	}
+}
+
+/* text names an enum type whose labels change: a label's literal, a
+ * cast. The type's rebuild (the upgrade's, or the downgrade's after ADD
+ * VALUE) retypes the columns, which PostgreSQL refuses while a check or
+ * index still compares them with the old type: such checks and indexes
+ * are dropped before the type changes and added again after. */
+static bool names_retyped(const builder *b, const char *text)
+{
+	const mg_map_entry *e;
+
+	for (size_t i = 0; text && mg_map_next(&b->retyped, &i, &e);)
+		if (mg_diff_mentions(text, e->key))
+			return true;
+	return false;
+}
+
+static bool index_names_retyped(const builder *b, const mg_index *ix)
+{
+	if (names_retyped(b, ix->where))
+		return true;
+	for (size_t i = 0; i < ix->nelems; i++)
+		if (names_retyped(b, ix->elems[i].expr))
+			return true;
+	return false;
+}
+
+/* Both columns are of an enum type that is rebuilt: their default, which
+ * may name a label only one side's type has, is set by the rebuild,
+ * between its retyping of the column and the old type's drop. */
+static bool default_by_rebuild(const builder *b, const mg_column *oc, const mg_column *nc)
+{
+	const mg_map_entry *e;
+
+	for (size_t i = 0; mg_map_next(&b->retyped, &i, &e);)
+		if ((uintptr_t)e->value == MG_ENUM_REBUILT && mg_diff_column_of_type(oc, e->key) &&
+		    mg_diff_column_of_type(nc, e->key))
+			return true;
+	return false;
+}
+
 /* The column's type changes between the catalogs (both sides have it). */
 static bool column_retyped(const builder *b, const char *table, const char *column)
 {
@@ -465,6 +524,18 @@ static const mg_index *match_index(const mg_table *t, const mg_index *ix)
 	return NULL;
 }
 
+/* MySQL holds an AUTO_INCREMENT column to a key: a column losing it does
+ * so before its key may be dropped, one gaining it after its key may be
+ * added (the downgrade, in reverse, is then valid too). */
+static int alter_phase(const builder *b, const mg_column *oc, const mg_column *nc)
+{
+	if (b->cur->dialect != MG_DIALECT_MYSQL || oc->identity == nc->identity)
+		return PH_COLUMNS;
+	if (nc->identity == MG_IDENTITY_AUTO_INCREMENT)
+		return PH_AUTO_INCREMENT_ON;
+	return oc->identity == MG_IDENTITY_AUTO_INCREMENT ? PH_AUTO_INCREMENT_OFF : PH_COLUMNS;
+}
+
 static void compare_columns(builder *b, const mg_table *ot, const mg_table *nt)
 {
 	mg_dialect dialect = b->cur->dialect;
@@ -482,7 +553,7 @@ static void compare_columns(builder *b, const mg_table *ot, const mg_table *nt)
 		mg_diff_op *op;
 		if (!oc || !(ch = column_changes(dialect, oc, nc)))
 			continue;
-		op = add_op(b, PH_COLUMNS, MG_DIFF_ALTER_COLUMN, nt->name, ot, nt);
+		op = add_op(b, alter_phase(b, oc, nc), MG_DIFF_ALTER_COLUMN, nt->name, ot, nt);
 		op->old_column = oc;
 		op->new_column = nc;
 		op->changes = ch;
@@ -491,6 +562,8 @@ static void compare_columns(builder *b, const mg_table *ot, const mg_table *nt)
 			if (why)
 				set_destructive(op, why);
 		}
+		if ((ch & MG_COLCHG_DEFAULT) && default_by_rebuild(b, oc, nc))
+			op->default_by_rebuild = true;
 		if ((ch & MG_COLCHG_NULLABLE) && !nc->nullable && !nc->default_expr &&
 		    nc->identity == MG_IDENTITY_NONE && !op->destructive)
 			set_destructive(op, "sets NOT NULL without a default");
@@ -533,9 +606,10 @@ static void compare_table(builder *b, const mg_table *ot, const mg_table *nt)
 	/* Drops of checks, uniques, indexes, primary key. */
 	for (size_t i = 0; i < ot->nchecks; i++) {
 		const mg_check *oc = ot->checks[i], *nc = match_check(dialect, nt, oc);
-		if (nc && expr_equal(dialect, oc->expr, nc->expr))
+		bool typed = names_retyped(b, oc->expr) || (nc && names_retyped(b, nc->expr));
+		if (nc && expr_equal(dialect, oc->expr, nc->expr) && !typed)
 			continue;
-		op = add_op(b, PH_DROP_CONSTRAINT, MG_DIFF_DROP_CHECK, name, ot, nt);
+		op = add_op(b, typed ? PH_DROP_TYPED : PH_DROP_CONSTRAINT, MG_DIFF_DROP_CHECK, name, ot, nt);
 		op->check = oc;
 	}
 	for (size_t i = 0; i < ot->nuniques; i++) {
@@ -547,9 +621,10 @@ static void compare_table(builder *b, const mg_table *ot, const mg_table *nt)
 	}
 	for (size_t i = 0; i < ot->nindexes; i++) {
 		const mg_index *oi = ot->indexes[i], *ni = match_index(nt, oi);
-		if (ni && index_equal(dialect, oi, ni))
+		bool typed = index_names_retyped(b, oi) || (ni && index_names_retyped(b, ni));
+		if (ni && index_equal(dialect, oi, ni) && !typed)
 			continue;
-		op = add_op(b, PH_DROP_CONSTRAINT, MG_DIFF_DROP_INDEX, name, ot, nt);
+		op = add_op(b, typed ? PH_DROP_TYPED : PH_DROP_CONSTRAINT, MG_DIFF_DROP_INDEX, name, ot, nt);
 		op->index = oi;
 	}
 	if (!pk_equal(ot->primary_key, nt->primary_key)) {
@@ -575,14 +650,16 @@ static void compare_table(builder *b, const mg_table *ot, const mg_table *nt)
 	}
 	for (size_t i = 0; i < nt->nchecks; i++) {
 		const mg_check *nc = nt->checks[i], *oc = match_check(dialect, ot, nc);
-		if (oc && expr_equal(dialect, oc->expr, nc->expr))
+		if (oc && expr_equal(dialect, oc->expr, nc->expr) && !names_retyped(b, oc->expr) &&
+		    !names_retyped(b, nc->expr))
 			continue;
 		op = add_op(b, PH_ADD_CONSTRAINT, MG_DIFF_ADD_CHECK, name, ot, nt);
 		op->check = nc;
 	}
 	for (size_t i = 0; i < nt->nindexes; i++) {
 		const mg_index *ni = nt->indexes[i], *oi = match_index(ot, ni);
-		if (oi && index_equal(dialect, oi, ni))
+		if (oi && index_equal(dialect, oi, ni) && !index_names_retyped(b, oi) &&
+		    !index_names_retyped(b, ni))
 			continue;
 		op = add_op(b, PH_ADD_CONSTRAINT, MG_DIFF_CREATE_INDEX, name, ot, nt);
 		op->index = ni;
@@ -728,6 +805,8 @@ int mg_diff_catalogs(const mg_catalog *current, const mg_catalog *target,
 		for (size_t i = 0; opts->ignore_tables[i]; i++)
 			mg_map_put(&b.ignore, opts->ignore_tables[i], (void *)1);
 	}
+	mg_map_init(&b.retyped);
+	find_retyped(&b);
 
 	/* Both table arrays are sorted by name: merge them. */
 	for (size_t i = 0, j = 0; i < current->ntables || j < target->ntables;) {
@@ -782,6 +861,7 @@ int mg_diff_catalogs(const mg_catalog *current, const mg_catalog *target,
 	mg_vec_release(&created);
 	mg_vec_release(&dropped);
 	mg_map_release(&b.ignore);
+	mg_map_release(&b.retyped);
 	mg_diff_mark_destructive(d, current);
 	mg_diff_propose_renames(d);
 	*out = d;

@@ -37,6 +37,24 @@ bool mg_diff_fk_is_split(const mg_diff *d, const mg_foreign_key *fk);
 /* Case-sensitive equality where NULL equals only NULL. */
 bool mg_diff_streq(const char *a, const char *b);
 
+/* diff/compare_objects.c: c may be part of an identifier (letters,
+ * digits, _, $, any byte of a multibyte UTF-8 character). */
+bool mg_diff_ident_char(char c);
+/* Whether text names `name` as a whole word (quoted or not); a mention in
+ * a string literal counts too, which errs on the safe side. NULL text:
+ * false. */
+bool mg_diff_mentions(const char *text, const char *name);
+
+/* How the labels of an enum type change from o to n (compare_objects.c). */
+enum {
+	MG_ENUM_SAME = 0,   /* the same labels in the same order */
+	MG_ENUM_ADDED,      /* labels only added: ALTER TYPE ... ADD VALUE */
+	MG_ENUM_REBUILT,    /* labels removed or moved: the type is rebuilt */
+};
+int mg_diff_enum_change(const mg_enum *o, const mg_enum *n);
+/* The column's type is the enum `type` (or an array of it). */
+bool mg_diff_column_of_type(const mg_column *col, const char *type);
+
 /* diff/rename.c: applies the hints of opts to cur. Returns cur when none
  * applies, else d->renamed (built here), the catalog to diff against tgt;
  * the rename ops (in d's arena) are pushed on ops. */

@@ -555,30 +555,75 @@ static bool on_dependant(const mg_vec *deps, const mg_trigger *t)
 	return false;
 }
 
-/*
- * Renames view `from` to `to` in c (views and triggers arrays of c's own,
- * as they stand after the renames before this one): op gets the view
- * before and after and, on MySQL and SQLite, what the rename recreates.
- */
-static void rename_view(mg_diff *d, mg_catalog *c, mg_arena *a, mg_diff_op *op, const char *from,
-			const char *to)
+/* Whether the SQLite trigger t reads or sits on a view deps recreates. */
+static bool names_dependant(const mg_vec *deps, const mg_trigger *t)
 {
-	size_t at = view_at(c, from);
-	bool recreate = d->dialect != MG_DIALECT_POSTGRESQL;
-	mg_vec deps = MG_VEC_INIT;
-	mg_view *nv;
+	for (size_t k = 0; k < deps->len; k++) {
+		const mg_diff_dependant *x = deps->items[k];
+		if (x->old_view && names_ident(MG_DIALECT_SQLITE, t->definition, x->old_view->name))
+			return true;
+	}
+	return false;
+}
 
-	if (at == c->nviews)
-		return; /* cannot happen: the hint was checked against cur */
-	nv = mg_arena_alloc(a, sizeof(*nv));
-	*nv = *c->views[at];
-	nv->name = to;
-	op->old_object = c->views[at];
-	op->new_object = nv;
-	c->views[at] = nv;
+static bool is_dependant(const mg_vec *deps, const mg_view *v)
+{
+	for (size_t k = 0; k < deps->len; k++)
+		if (((const mg_diff_dependant *)deps->items[k])->new_view == v)
+			return true;
+	return false;
+}
+
+/* SQLite's ALTER TABLE ... RENAME checks every view and trigger of the
+ * schema: those reading a view the rename drops for a while are dropped
+ * and created with it, as they are. */
+static void sqlite_readers_of_dependants(mg_catalog *c, mg_arena *a, mg_vec *deps)
+{
+	bool grew = true;
+
+	while (grew) {
+		grew = false;
+		for (size_t i = 0; i < c->nviews; i++) {
+			const mg_view *w = c->views[i];
+			for (size_t k = 0; k < deps->len && !is_dependant(deps, w); k++) {
+				const mg_diff_dependant *y = deps->items[k];
+				if (y->old_view && names_ident(MG_DIALECT_SQLITE, w->definition, y->old_view->name)) {
+					mg_diff_dependant *x = new_dependant(a, deps);
+					x->old_view = x->new_view = w;
+					grew = true;
+				}
+			}
+		}
+	}
+}
+
+/* PostgreSQL keeps an SQL-standard body (BEGIN ATOMIC) parsed, following
+ * a rename by OID as a view does; other bodies are text it does not read. */
+static bool body_follows(mg_dialect dialect, const mg_function *f)
+{
+	return dialect == MG_DIALECT_POSTGRESQL && f->definition && strstr(f->definition, "BEGIN ATOMIC");
+}
+
+/*
+ * What reads `from` in c (views, triggers and functions arrays of c's own,
+ * as they stand after the renames before this one) rewritten to read `to`,
+ * as the server shows it once `from` is renamed: view queries (but the one
+ * at `skip`, the view renamed), trigger bodies and the table a trigger is
+ * on, PostgreSQL's BEGIN ATOMIC bodies. MySQL and SQLite do not carry the
+ * name over: there op gets what the rename recreates (its dependants, in
+ * creation order), the views and triggers rewritten and, on SQLite, the
+ * triggers on the renamed object or on a view recreated (the rename or a
+ * DROP takes them along) and, for a table, what reads the views recreated.
+ */
+static void rename_readers(mg_diff *d, mg_catalog *c, mg_arena *a, mg_diff_op *op, const char *from,
+			   const char *to, size_t skip)
+{
+	bool recreate = d->dialect != MG_DIALECT_POSTGRESQL, lite = d->dialect == MG_DIALECT_SQLITE;
+	mg_vec deps = MG_VEC_INIT;
+
 	for (size_t i = 0; i < c->nviews; i++) {
 		const mg_view *w = c->views[i];
-		const char *def = i == at ? w->definition : replace_ident(a, d->dialect, w->definition, from, to);
+		const char *def = i == skip ? w->definition : replace_ident(a, d->dialect, w->definition, from, to);
 		mg_view *w2;
 		if (def == w->definition)
 			continue;
@@ -592,24 +637,41 @@ static void rename_view(mg_diff *d, mg_catalog *c, mg_arena *a, mg_diff_op *op, 
 			x->new_view = w2;
 		}
 	}
+	if (lite && op->kind == MG_DIFF_RENAME_TABLE)
+		sqlite_readers_of_dependants(c, a, &deps);
 	for (size_t i = 0; i < c->ntriggers; i++) {
 		const mg_trigger *t = c->triggers[i];
 		bool on = t->table && !strcmp(t->table, from);
 		const char *def = replace_ident(a, d->dialect, t->definition, from, to);
+		bool along = lite && (on || on_dependant(&deps, t) ||
+				      (op->kind == MG_DIFF_RENAME_TABLE && names_dependant(&deps, t)));
 		mg_trigger *t2;
-		if (!on && def == t->definition &&
-		    !(d->dialect == MG_DIALECT_SQLITE && on_dependant(&deps, t)))
+		if (!on && def == t->definition && !along)
 			continue;
 		t2 = mg_arena_alloc(a, sizeof(*t2));
 		*t2 = *t;
 		t2->table = on ? to : t->table;
 		t2->definition = def;
 		c->triggers[i] = t2;
-		if (recreate) {
+		/* MySQL moves a table's triggers with it: only a body naming
+		 * the old name needs making again. */
+		if (recreate && (def != t->definition || along)) {
 			mg_diff_dependant *x = new_dependant(a, &deps);
 			x->old_trigger = t;
 			x->new_trigger = t2;
 		}
+	}
+	for (size_t i = 0; i < c->nfunctions; i++) {
+		const mg_function *f = c->functions[i];
+		const char *def = body_follows(d->dialect, f) ? replace_ident(a, d->dialect, f->definition, from, to)
+							      : f->definition;
+		mg_function *f2;
+		if (def == f->definition)
+			continue;
+		f2 = mg_arena_alloc(a, sizeof(*f2));
+		*f2 = *f;
+		f2->definition = def;
+		c->functions[i] = f2;
 	}
 	order_dependants(d->dialect, &deps);
 	op->ndependants = deps.len;
@@ -620,6 +682,49 @@ static void rename_view(mg_diff *d, mg_catalog *c, mg_arena *a, mg_diff_op *op, 
 		op->dependants = arr;
 	}
 	mg_vec_release(&deps);
+}
+
+/* Renames view `from` to `to` in c: op gets the view before and after,
+ * and what reads it follows (rename_readers). */
+static void rename_view(mg_diff *d, mg_catalog *c, mg_arena *a, mg_diff_op *op, const char *from,
+			const char *to)
+{
+	size_t at = view_at(c, from);
+	mg_view *nv;
+
+	if (at == c->nviews)
+		return; /* cannot happen: the hint was checked against cur */
+	nv = mg_arena_alloc(a, sizeof(*nv));
+	*nv = *c->views[at];
+	nv->name = to;
+	op->old_object = c->views[at];
+	op->new_object = nv;
+	c->views[at] = nv;
+	rename_readers(d, c, a, op, from, to, at);
+}
+
+/* PostgreSQL shows a sequence owned by a renamed table or column under
+ * the new names ("table.column"). */
+static void rename_owners(renames *r, mg_catalog *c, mg_arena *a)
+{
+	for (size_t i = 0; i < c->nsequences; i++) {
+		const mg_sequence *q = c->sequences[i];
+		const char *dot = q->owned_by ? strchr(q->owned_by, '.') : NULL;
+		const char *table, *col, *nt, *nc;
+		mg_sequence *q2;
+		if (!dot)
+			continue;
+		table = mg_arena_strndup(a, q->owned_by, (size_t)(dot - q->owned_by));
+		col = dot + 1;
+		nt = new_table_name(r, table);
+		nc = new_column_name(r, table, col);
+		if (nt == table && nc == col)
+			continue;
+		q2 = mg_arena_alloc(a, sizeof(*q2));
+		*q2 = *q;
+		q2->owned_by = mg_arena_printf(a, "%s.%s", nt, nc);
+		c->sequences[i] = q2;
+	}
 }
 
 /* ---- the hints ---- */
@@ -677,7 +782,7 @@ static void hint_views(mg_diff *d, renames *r, const mg_catalog *cur, const mg_c
 }
 
 static void hint_tables(mg_diff *d, renames *r, const mg_catalog *cur, const mg_catalog *tgt,
-			const mg_diff_options *opts, mg_vec *ops)
+			const mg_diff_options *opts, mg_vec *ops, mg_vec *table_ops)
 {
 	for (size_t i = 0; i < opts->nrenames; i++) {
 		const mg_diff_rename *h = &opts->renames[i];
@@ -691,7 +796,7 @@ static void hint_tables(mg_diff *d, renames *r, const mg_catalog *cur, const mg_
 			continue;
 		mg_map_put(&r->table_new, ot->name, (void *)nt->name);
 		mg_map_put(&r->table_old, nt->name, (void *)ot->name);
-		new_op(d, ops, MG_DIFF_RENAME_TABLE, ot, nt);
+		mg_vec_push(table_ops, new_op(d, ops, MG_DIFF_RENAME_TABLE, ot, nt));
 	}
 }
 
@@ -814,9 +919,11 @@ static void copy_array(mg_arena *a, void *dst_ptr, const void *src, size_t n, si
 
 /* The current catalog under the new names (d->renamed), which the other
  * ops borrow from; the objects the ops of index_ops, view_ops and
- * type_ops refer to are taken from it. */
+ * type_ops refer to are taken from it, what reads the views and tables of
+ * view_ops and table_ops is rewritten (and recreated by them where the
+ * server does not follow). */
 static void build_renamed(mg_diff *d, renames *r, const mg_catalog *cur, mg_vec *index_ops,
-			  mg_vec *view_ops, mg_vec *type_ops)
+			  mg_vec *view_ops, mg_vec *table_ops, mg_vec *type_ops)
 {
 	mg_catalog_impl *c = mg_xcalloc(1, sizeof(*c));
 	mg_arena *a = &c->arena;
@@ -827,8 +934,8 @@ static void build_renamed(mg_diff *d, renames *r, const mg_catalog *cur, mg_vec 
 	mg_map_init(&c->view_map);
 	mg_map_init(&c->excluded);
 	*p = *cur;
-	/* Sequences, functions, extensions, events are shared with cur,
-	 * which outlives the diff. */
+	/* Extensions and events are shared with cur, which outlives the
+	 * diff; the arrays of the other kinds are the copy's own. */
 	p->tables = mg_arena_alloc(a, (cur->ntables ? cur->ntables : 1) * sizeof(mg_table *));
 	for (size_t i = 0; i < cur->ntables; i++)
 		p->tables[i] = copy_table(a, r, cur, cur->tables[i]);
@@ -839,6 +946,8 @@ static void build_renamed(mg_diff *d, renames *r, const mg_catalog *cur, mg_vec 
 	copy_array(a, &p->triggers, cur->triggers, cur->ntriggers, sizeof(*p->triggers));
 	copy_array(a, &p->enums, cur->enums, cur->nenums, sizeof(*p->enums));
 	copy_array(a, &p->domains, cur->domains, cur->ndomains, sizeof(*p->domains));
+	copy_array(a, &p->functions, cur->functions, cur->nfunctions, sizeof(*p->functions));
+	copy_array(a, &p->sequences, cur->sequences, cur->nsequences, sizeof(*p->sequences));
 	d->renamed = p;
 
 	for (size_t i = 0; i < view_ops->len; i++) {
@@ -846,6 +955,11 @@ static void build_renamed(mg_diff *d, renames *r, const mg_catalog *cur, mg_vec 
 		const char *from = ((const mg_view *)op->old_object)->name;
 		rename_view(d, p, a, op, from, op->table);
 	}
+	for (size_t i = 0; i < table_ops->len; i++) {
+		mg_diff_op *op = table_ops->items[i];
+		rename_readers(d, p, a, op, op->old_table->name, op->new_table->name, p->nviews);
+	}
+	rename_owners(r, p, a);
 	if (type_ops->len || r->labels.len) {
 		enum_text e;
 		enum_text_init(&e, a, type_ops, &r->labels);
@@ -890,7 +1004,7 @@ const mg_catalog *mg_diff_apply_renames(mg_diff *d, const mg_catalog *cur, const
 					const mg_diff_options *opts, mg_vec *ops)
 {
 	renames r;
-	mg_vec index_ops = MG_VEC_INIT, view_ops = MG_VEC_INIT, type_ops = MG_VEC_INIT;
+	mg_vec index_ops = MG_VEC_INIT, view_ops = MG_VEC_INIT, table_ops = MG_VEC_INIT, type_ops = MG_VEC_INIT;
 	size_t first = ops->len;
 	mg_map *maps[] = { &r.table_new, &r.table_old, &r.column_new, &r.index_new, &r.view_new,
 			   &r.view_old,  &r.enum_new,  &r.enum_old,   &r.label_new, &r.label_to };
@@ -907,16 +1021,17 @@ const mg_catalog *mg_diff_apply_renames(mg_diff *d, const mg_catalog *cur, const
 	 * definition, which reads the tables by their old names), tables,
 	 * columns and indexes, enum types, labels. */
 	hint_views(d, &r, cur, tgt, opts, ops, &view_ops);
-	hint_tables(d, &r, cur, tgt, opts, ops);
+	hint_tables(d, &r, cur, tgt, opts, ops, &table_ops);
 	hint_columns(d, &r, cur, tgt, opts, ops, &index_ops);
 	hint_enums(d, &r, cur, tgt, opts, ops, &type_ops);
 	hint_labels(d, &r, cur, tgt, opts, ops);
 	if (ops->len > first) {
-		build_renamed(d, &r, cur, &index_ops, &view_ops, &type_ops);
+		build_renamed(d, &r, cur, &index_ops, &view_ops, &table_ops, &type_ops);
 		cur = d->renamed;
 	}
 	mg_vec_release(&index_ops);
 	mg_vec_release(&view_ops);
+	mg_vec_release(&table_ops);
 	mg_vec_release(&type_ops);
 	mg_vec_release(&r.labels);
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)

@@ -79,10 +79,8 @@ static void test_rename_matview__keeps_rows_and_index(void **state)
 
 /* ---- enums ---- */
 
-/* Without a check naming a label: the rebuild of an enum (DS106, the
- * inverse of ADD VALUE) converts the column through text, which a check
- * comparing it with a label of the old type refuses (operator does not
- * exist: ticket_state <> ticket_state__migrate_old). */
+/* The type, a table and a view reading it by a label (the rebuilds around
+ * checks, indexes and defaults naming labels are test_autogen_roundtrip_pg.c's). */
 static const char en_before[] =
 	"CREATE TYPE ticket_state AS ENUM (\n"
 	"    'open',\n"
@@ -385,32 +383,37 @@ static void test_destructive__ds106_enum_value_removed(void **state)
 
 /* ---- --verify ---- */
 
-/* integer -> serial is an identity change the PostgreSQL renderer writes
- * no statement for (ddl_pg.c sets and drops only GENERATED identities):
- * the upgrade does not reach the models, so --verify refuses and writes no
- * file. (When the renderer learns it, this case needs another gap.) */
+/* A known gap: a label removed while a column whose default names it is
+ * dropped. The downgrade adds the column back (with that default) before
+ * it rebuilds the type with the label, and the server refuses the label:
+ * --verify runs the downgrade on a scratch copy, refuses, and writes no
+ * file. (When the diff learns to order this, the case needs another gap.) */
 static void test_verify__refuses_what_does_not_round_trip(void **state)
 {
 	mg_test_project *f = *state;
 	char *out, *err;
 	int st;
 
-	mg_test_write(f->dir, "models.sql", "CREATE TABLE counters (id integer PRIMARY KEY, n integer);\n");
+	mg_test_write(f->dir, "models.sql", "CREATE TYPE ticket_state AS ENUM ('open', 'done', 'later');\n"
+					    "CREATE TABLE tickets (id integer PRIMARY KEY, state ticket_state,\n"
+					    "    old_state ticket_state DEFAULT 'later');\n");
 	mg_test_migrate_ok(f->dir, "revision", "--autogenerate", "-m", "initial");
 	mg_test_migrate_ok(f->dir, "upgrade", "head");
-	mg_test_write(f->dir, "models.sql", "CREATE TABLE counters (id serial PRIMARY KEY, n integer);\n");
-	st = mg_test_migrate(f->dir, &out, &err, "revision", "--autogenerate", "--verify", "-m", "serial");
-	assert_int_equal(st, 1);
+	mg_test_write(f->dir, "models.sql", "CREATE TYPE ticket_state AS ENUM ('open', 'done');\n"
+					    "CREATE TABLE tickets (id integer PRIMARY KEY, state ticket_state);\n");
+	st = mg_test_migrate(f->dir, &out, &err, "revision", "--autogenerate", "--allow-destructive", "--verify", "-m",
+			     "fewer states");
+	assert_int_equal(st, 3);
 	assert_string_equal(out, "");
-	assert_string_equal(err, "after the upgrade, 1 difference remain:\n"
-				 "~ column counters.id: identity none -> serial\n"
-				 "migrate: revision --autogenerate --verify: the generated revision does not turn the "
-				 "database into the models and back; no file written\n");
+	assert_non_null(strstr(err, "migrate: revision --autogenerate --verify: after the downgrade: "));
+	assert_non_null(strstr(err, "invalid input value for enum ticket_state: \"later\"\n"
+				    "    in statement: ALTER TABLE tickets ADD COLUMN old_state ticket_state DEFAULT "
+				    "'later'::ticket_state\n"));
 	assert_int_equal(ro_count_files(f), 1);
 	free(out);
 	free(err);
 	/* Without --verify the same revision is written (the gap is real). */
-	mg_test_migrate_ok(f->dir, "revision", "--autogenerate", "-m", "serial");
+	mg_test_migrate_ok(f->dir, "revision", "--autogenerate", "--allow-destructive", "-m", "fewer states");
 	assert_int_equal(ro_count_files(f), 2);
 }
 

@@ -12,7 +12,8 @@
  * Order contract (mg_diff_catalogs; see diff/diff.c for the sort):
  *   1. drop foreign keys: removed or changed ones on kept tables, those whose
  *      columns or referenced key change, and those in a foreign-key cycle
- *      among dropped tables;
+ *      among dropped tables; then (MySQL) alter the columns losing
+ *      AUTO_INCREMENT, which MySQL holds to a key;
  *   2. drop checks, uniques, indexes, primary keys that are removed or
  *      changed (a changed one is a drop here and an add in 6);
  *   3. drop tables, a referencing table before the table it references;
@@ -21,13 +22,19 @@
  *      table) is part of CREATE TABLE; one closing a cycle among created
  *      tables is a separate add in 8 (op->with_table is false for it);
  *   5. per kept table by name: add columns, alter columns, drop columns;
- *   6. add primary keys, uniques, checks, indexes;
+ *   6. add primary keys, uniques, checks, indexes; then (MySQL) alter the
+ *      columns gaining AUTO_INCREMENT, after the key it needs;
  *   7. table comments;
  *   8. add foreign keys.
  * The other object kinds wrap around these (diff/compare_objects.c):
  * before 1, drop the triggers, views, events and functions that are removed
  * or recreated (and views over tables that change, triggers whose function
- * is recreated), then create extensions, enums, domains, sequences (and
+ * is recreated, PostgreSQL triggers with a WHEN on tables that change),
+ * then drop the checks and indexes naming an enum type whose labels change
+ * (they are added again in 6, each way: the type's rebuild retypes the
+ * columns, which PostgreSQL refuses while they compare them with the old
+ * type; views and triggers naming it are recreated likewise), then create
+ * extensions, enums, domains, sequences (and
  * alter them; enum value changes here, before the columns); after 8, drop
  * sequences, domains, enums, extensions, then create functions, views
  * (created or replaced, each after the views it reads; one reading a view
@@ -35,6 +42,11 @@
  * renames (views, tables, columns, indexes, enum types, labels) come
  * before all of it. A function a column
  * default or check uses is created with the types and dropped with them.
+ * A PostgreSQL BEGIN ATOMIC body, which holds what it reads as a view
+ * does, is created after the views when it reads one (and dropped before
+ * them), and dropped and created around a change of a table it reads or
+ * of a view it reads; a view or such a body reading a renamed column is
+ * dropped and created, never replaced.
  * Within a phase, by table name then object name. The downgrade runs every
  * operation's inverse in exactly the reverse order, which is again a valid
  * order (drops of dependants before what they depend on).
@@ -133,6 +145,11 @@ typedef struct mg_diff_op {
 	const mg_table *old_table, *new_table;
 	const mg_column *old_column, *new_column;
 	unsigned changes; /* MG_COLCHG_* for ALTER_COLUMN */
+	/* ALTER_COLUMN of a column whose enum type is rebuilt (both sides):
+	 * the default change is made by the REBUILD_ENUM op, both ways (the
+	 * default may name a label the other side's type lacks), and is not
+	 * rendered here; changes still says MG_COLCHG_DEFAULT. */
+	bool default_by_rebuild;
 	const mg_primary_key *pk;
 	const mg_index *index;
 	const mg_unique *unique;
@@ -165,11 +182,16 @@ typedef struct mg_diff_op {
 	bool non_transactional;
 	/* RENAME_ENUM_VALUE: the label before and after. */
 	const char *old_label, *new_label;
-	/* RENAME_VIEW on MySQL and SQLite, which do not carry what names a
-	 * view over to its new name: the views and triggers of the current
-	 * schema naming it (SQLite: also the triggers on those views, which a
-	 * DROP VIEW takes along), recreated by the rename in creation order
-	 * (ndependants 0 on PostgreSQL, where they follow the view's OID). */
+	/* RENAME_VIEW and RENAME_TABLE on MySQL and SQLite, which do not
+	 * carry what names a view or table over to its new name: the views
+	 * and triggers of the current schema naming it (SQLite: also the
+	 * triggers on it and on those views, which the rename or a DROP VIEW
+	 * takes along, and for a table what reads those views, which SQLite's
+	 * ALTER TABLE checks), recreated by the rename in creation order:
+	 * MySQL replaces the views after it, SQLite drops them before and
+	 * creates them after; a MySQL trigger is made again only when its
+	 * body names the old name (ndependants 0 on PostgreSQL, where views,
+	 * triggers and BEGIN ATOMIC bodies follow the OID). */
 	const struct mg_diff_dependant *dependants;
 	size_t ndependants;
 } mg_diff_op;
@@ -200,7 +222,7 @@ typedef enum mg_diff_rename_kind {
  *   ENUM_VALUE         table = the enum type (its new name); to = the new label
  * Renames are ops of their own, placed before all others; the other ops
  * then name the objects by their new names:
- *   RENAME_TABLE       old_table, new_table
+ *   RENAME_TABLE       old_table, new_table, dependants
  *   RENAME_COLUMN      old_column, new_column
  *   RENAME_INDEX       old_object, new_object (mg_index)
  *   RENAME_VIEW        old_object, new_object (mg_view: as it stands before
