@@ -15,6 +15,9 @@
 
 /* Local lists, appended to the slots in a fixed order at the end. */
 enum {
+	L_EARLY_TRIGGER,  /* L_EARLY_*: readers of renamed columns, see find_early */
+	L_EARLY_FUNCTION,
+	L_EARLY_VIEW,
 	L_DROP_TRIGGER,
 	L_DROP_FUNCTION_FIRST, /* PG BEGIN ATOMIC bodies reading views */
 	L_DROP_VIEW,
@@ -41,6 +44,9 @@ enum {
 };
 
 static const int list_slot[L_COUNT] = {
+	[L_EARLY_TRIGGER] = MG_DIFF_SLOT_DROP_BEFORE_RENAMES,
+	[L_EARLY_FUNCTION] = MG_DIFF_SLOT_DROP_BEFORE_RENAMES,
+	[L_EARLY_VIEW] = MG_DIFF_SLOT_DROP_BEFORE_RENAMES,
 	[L_DROP_TRIGGER] = MG_DIFF_SLOT_DROP_DEPENDANTS,
 	[L_DROP_FUNCTION_FIRST] = MG_DIFF_SLOT_DROP_DEPENDANTS,
 	[L_DROP_VIEW] = MG_DIFF_SLOT_DROP_DEPENDANTS,
@@ -74,11 +80,13 @@ typedef struct ctx {
 	mg_map retyped;      /* enum types whose labels change (rebuilt, or back on the downgrade) */
 	mg_map functions;    /* signatures of the functions dropped, created or replaced */
 	mg_map views_recreated; /* views of both sides dropped and created again, by name */
-	/* Old names of the columns that rename hints name: a view or BEGIN
-	 * ATOMIC body reading one is dropped and created, never replaced
-	 * (the downgrade's replace would run before the column has its old
-	 * name again). */
-	mg_map renamed_columns;
+	mg_map renamed_columns; /* old names of the columns renamed by hints */
+	/* Readers of renamed columns dropped before the renames (find_early):
+	 * views by name, functions by signature, triggers by "table\x1fname",
+	 * all of the current side; values: the objects as they were before
+	 * the renames. */
+	mg_map early_views, early_functions, early_triggers;
+	mg_vec *renames;     /* the rename ops (diff.c), whose dependants lose the early ones */
 	mg_map ignore;
 } ctx;
 
@@ -435,6 +443,12 @@ static void compare_functions(ctx *x)
 		const mg_function *o = i < c->nfunctions ? c->functions[i] : NULL;
 		const mg_function *n = j < t->nfunctions ? t->functions[j] : NULL;
 		int cmp = !o ? 1 : !n ? -1 : function_cmp(o, n);
+		if (cmp <= 0 && mg_map_has(&x->early_functions, o->signature)) {
+			if (cmp == 0)
+				create_function(x, n), j++;
+			i++;
+			continue;
+		}
 		if (cmp < 0) {
 			drop_function(x, o);
 			i++;
@@ -451,8 +465,7 @@ static void compare_functions(ctx *x)
 		/* CREATE OR REPLACE keeps what depends on the function, but
 		 * cannot change its result type or argument names. */
 		if (x->d->dialect == MG_DIALECT_POSTGRESQL && mg_diff_streq(o->args, n->args) &&
-		    mg_diff_streq(o->result, n->result) &&
-		    !(body_parsed(x, o) && mentions_any(&x->renamed_columns, o->definition))) {
+		    mg_diff_streq(o->result, n->result)) {
 			emit(x, create_list(x, n), MG_DIFF_REPLACE_FUNCTION, n->signature, o, n);
 			mg_map_put(&x->functions, n->signature, (void *)n);
 			continue;
@@ -626,7 +639,11 @@ static void compare_views(ctx *x)
 		mg_view *o = i < c->nviews ? c->views[i] : NULL;
 		mg_view *n = j < t->nviews ? t->views[j] : NULL;
 		int cmp = !o ? 1 : !n ? -1 : strcmp(o->name, n->name);
-		if (cmp < 0) {
+		if (cmp <= 0 && mg_map_has(&x->early_views, o->name)) {
+			if (cmp == 0)
+				mg_map_put(&create, n->name, n), j++;
+			i++;
+		} else if (cmp < 0) {
 			mg_map_put(&drop, o->name, o);
 			i++;
 		} else if (cmp > 0) {
@@ -639,10 +656,9 @@ static void compare_views(ctx *x)
 			bool forced = x->d->dialect != MG_DIALECT_MYSQL &&
 				      (view_reads_changed(x, o) || mentions_recreated(x, o->definition) ||
 				       mentions_any(&x->retyped, o->definition));
-			bool renamed = mentions_any(&x->renamed_columns, o->definition);
 			/* CREATE OR REPLACE: MySQL takes any change; PG only
 			 * the same columns and options (and both ways). */
-			if (!alike && !forced && !renamed && !o->materialized && !n->materialized &&
+			if (!alike && !forced && !o->materialized && !n->materialized &&
 			    (x->d->dialect == MG_DIALECT_MYSQL ||
 			     (pg && columns_alike(o, n) &&
 			      mg_diff_streq(o->check_option, n->check_option) &&
@@ -747,6 +763,12 @@ static void compare_triggers(ctx *x)
 		const mg_trigger *o = i < c->ntriggers ? c->triggers[i] : NULL;
 		const mg_trigger *n = j < t->ntriggers ? t->triggers[j] : NULL;
 		int cmp = !o ? 1 : !n ? -1 : trigger_cmp(o, n);
+		if (cmp <= 0 && mg_map_has(&x->early_triggers, trigger_label(x, o))) {
+			if (cmp == 0)
+				emit(x, L_CREATE_TRIGGER, MG_DIFF_CREATE_TRIGGER, trigger_label(x, n), NULL, n), j++;
+			i++;
+			continue;
+		}
 		if (cmp < 0) {
 			if (!mg_map_has(&x->ignore, o->table))
 				emit(x, L_DROP_TRIGGER, MG_DIFF_DROP_TRIGGER, trigger_label(x, o), o, NULL);
@@ -778,6 +800,129 @@ static void compare_triggers(ctx *x)
 			continue;
 		emit(x, L_DROP_TRIGGER, MG_DIFF_DROP_TRIGGER, trigger_label(x, o), o, NULL);
 		emit(x, L_CREATE_TRIGGER, MG_DIFF_CREATE_TRIGGER, trigger_label(x, n), NULL, n);
+	}
+}
+
+/* ---- readers of renamed columns: dropped before the renames ---- */
+
+/*
+ * A view, trigger or BEGIN ATOMIC body naming a renamed column keeps the
+ * old name in its text where the server does not follow (MySQL), rewrites
+ * it its own way (SQLite) or prints it back otherwise (PostgreSQL adds
+ * aliases): after the rename it differs from the models, and its replace
+ * or drop, which comes after the renames, would on the downgrade put the
+ * old text back before the column has its old name again. Such objects
+ * are dropped before the renames, as they stood before them (d->original),
+ * and created after everything from the models; so are the views reading
+ * them, the triggers on or reading those views and the bodies reading
+ * them, taken out of the renames' dependants. An object a hint renames
+ * keeps the usual path (its rename needs it there).
+ */
+
+/* A trigger of the current side as it stood before the renames. */
+static const mg_trigger *original_trigger(const ctx *x, const mg_trigger *t)
+{
+	const char *table = t->table ? mg_map_get(&x->d->old_names, t->table) : NULL;
+
+	if (!table)
+		table = t->table;
+	for (size_t i = 0; i < x->d->original->ntriggers; i++) {
+		const mg_trigger *o = x->d->original->triggers[i];
+		if (!strcmp(o->name, t->name) && mg_diff_streq(o->table, table))
+			return o;
+	}
+	return NULL;
+}
+
+/* Whether text names a renamed column or an early view. */
+static bool reads_early(const ctx *x, const char *text)
+{
+	return mentions_any(&x->renamed_columns, text) || mentions_any(&x->early_views, text);
+}
+
+static void find_early(ctx *x)
+{
+	const mg_catalog *c = x->cur, *orig = x->d->original;
+	bool grew = true;
+
+	if (!x->renamed_columns.count || !orig)
+		return;
+	while (grew) {
+		grew = false;
+		for (size_t i = 0; i < c->nviews; i++) {
+			const mg_view *v = c->views[i], *o = mg_catalog_view(orig, v->name);
+			if (o && !mg_map_has(&x->d->old_names, v->name) && !mg_map_has(&x->early_views, v->name) &&
+			    reads_early(x, v->definition)) {
+				mg_map_put(&x->early_views, v->name, (void *)o);
+				grew = true;
+			}
+		}
+	}
+	for (size_t i = 0; i < c->nfunctions; i++) {
+		const mg_function *f = c->functions[i], *o = mg_catalog_function(orig, f->signature);
+		if (o && body_parsed(x, f) && reads_early(x, f->definition))
+			mg_map_put(&x->early_functions, f->signature, (void *)o);
+	}
+	for (size_t i = 0; i < c->ntriggers; i++) {
+		const mg_trigger *t = c->triggers[i], *o = original_trigger(x, t);
+		if (o && !mg_map_has(&x->ignore, t->table) &&
+		    (reads_early(x, t->definition) || (t->table && mg_map_has(&x->early_views, t->table))))
+			mg_map_put(&x->early_triggers, trigger_label(x, t), (void *)o);
+	}
+}
+
+/* The early drops (triggers, bodies, then views readers first); their
+ * creations are made by the comparisons, which skip them otherwise. */
+static void emit_early(ctx *x)
+{
+	const mg_catalog *orig = x->d->original;
+	const mg_map_entry *e;
+	mg_map set;
+	mg_vec order = MG_VEC_INIT;
+
+	for (size_t i = 0; mg_map_next(&x->early_triggers, &i, &e);) {
+		const mg_trigger *o = e->value;
+		emit(x, L_EARLY_TRIGGER, MG_DIFF_DROP_TRIGGER, trigger_label(x, o), o, NULL);
+	}
+	for (size_t i = 0; mg_map_next(&x->early_functions, &i, &e);) {
+		const mg_function *o = e->value;
+		emit(x, L_EARLY_FUNCTION, MG_DIFF_DROP_FUNCTION, o->signature, o, NULL);
+		mg_map_put(&x->functions, o->signature, (void *)o);
+	}
+	/* order_views over the views before the renames, by their names. */
+	mg_map_init(&set);
+	for (size_t i = 0; mg_map_next(&x->early_views, &i, &e);) {
+		const mg_view *o = e->value;
+		mg_map_put(&set, o->name, (void *)o);
+	}
+	order_views(orig->views, orig->nviews, &set, &order);
+	for (size_t k = order.len; k-- > 0;) {
+		mg_view *v = order.items[k];
+		emit(x, L_EARLY_VIEW, MG_DIFF_DROP_VIEW, v->name, v, NULL);
+	}
+	mg_vec_release(&order);
+	mg_map_release(&set);
+}
+
+/* The renames do not recreate what is dropped before them. */
+static void unhook_early(ctx *x)
+{
+	for (size_t k = 0; x->renames && k < x->renames->len; k++) {
+		mg_diff_op *op = x->renames->items[k];
+		mg_diff_dependant *kept;
+		size_t n = 0;
+		if (!op->ndependants)
+			continue;
+		kept = mg_arena_alloc(&x->d->arena, op->ndependants * sizeof(*kept));
+		for (size_t i = 0; i < op->ndependants; i++) {
+			const mg_diff_dependant *y = &op->dependants[i];
+			if (y->new_view ? mg_map_has(&x->early_views, y->new_view->name)
+					: mg_map_has(&x->early_triggers, trigger_label(x, y->new_trigger)))
+				continue;
+			kept[n++] = *y;
+		}
+		op->dependants = kept;
+		op->ndependants = n;
 	}
 }
 
@@ -838,7 +983,7 @@ static void collect_changed_tables(ctx *x, mg_vec *table_ops, size_t n)
 }
 
 void mg_diff_compare_objects(mg_diff *d, const mg_catalog *cur, const mg_catalog *tgt,
-			     const mg_diff_options *opts, struct mg_vec *table_ops,
+			     const mg_diff_options *opts, struct mg_vec *renames, struct mg_vec *table_ops,
 			     size_t ntable_ops, struct mg_vec *slots[MG_DIFF_SLOT_COUNT])
 {
 	ctx x;
@@ -853,9 +998,15 @@ void mg_diff_compare_objects(mg_diff *d, const mg_catalog *cur, const mg_catalog
 	mg_map_init(&x.functions);
 	mg_map_init(&x.views_recreated);
 	mg_map_init(&x.renamed_columns);
-	for (size_t i = 0; opts && i < opts->nrenames; i++)
-		if (opts->renames[i].kind == MG_RENAME_COLUMN && opts->renames[i].from)
-			mg_map_put(&x.renamed_columns, opts->renames[i].from, (void *)1);
+	mg_map_init(&x.early_views);
+	mg_map_init(&x.early_functions);
+	mg_map_init(&x.early_triggers);
+	x.renames = renames;
+	for (size_t k = 0; renames && k < renames->len; k++) {
+		const mg_diff_op *op = renames->items[k];
+		if (op->kind == MG_DIFF_RENAME_COLUMN)
+			mg_map_put(&x.renamed_columns, op->old_column->name, (void *)op);
+	}
 	mg_map_init(&x.ignore);
 	if (opts && opts->ignore_tables) {
 		for (size_t i = 0; opts->ignore_tables[i]; i++)
@@ -867,6 +1018,9 @@ void mg_diff_compare_objects(mg_diff *d, const mg_catalog *cur, const mg_catalog
 	compare_enums(&x);
 	compare_domains(&x);
 	compare_sequences(&x);
+	find_early(&x);
+	emit_early(&x);
+	unhook_early(&x);
 	compare_functions(&x);
 	compare_views(&x);
 	force_parsed_bodies(&x);
@@ -884,6 +1038,9 @@ void mg_diff_compare_objects(mg_diff *d, const mg_catalog *cur, const mg_catalog
 	mg_map_release(&x.functions);
 	mg_map_release(&x.views_recreated);
 	mg_map_release(&x.renamed_columns);
+	mg_map_release(&x.early_views);
+	mg_map_release(&x.early_functions);
+	mg_map_release(&x.early_triggers);
 	mg_map_release(&x.ignore);
 }
 

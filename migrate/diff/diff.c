@@ -16,7 +16,8 @@
 #include "util/vec.h"
 
 enum {
-	PH_RENAME, /* diff/rename.c: hinted renames, before everything */
+	PH_OBJ_EARLY, /* compare_objects.c: readers of renamed columns */
+	PH_RENAME, /* diff/rename.c: hinted renames */
 	PH_OBJ_DROP, /* PH_OBJ_*: the other object kinds, diff/compare_objects.c */
 	PH_DROP_TYPED, /* checks and indexes naming an enum type that changes */
 	PH_OBJ_TYPES,
@@ -794,6 +795,8 @@ int mg_diff_catalogs(const mg_catalog *current, const mg_catalog *target,
 	d->server_version = current->server_version;
 	d->schema = current->schema;
 	d->target_schema = target->schema;
+	d->original = current;
+	mg_map_init(&d->old_names);
 
 	memset(&b, 0, sizeof(b));
 	current = mg_diff_apply_renames(d, current, target, opts, &b.phase[PH_RENAME]);
@@ -830,10 +833,10 @@ int mg_diff_catalogs(const mg_catalog *current, const mg_catalog *target,
 	sort_created_or_dropped(&b, &dropped, false);
 	sort_created_or_dropped(&b, &created, true);
 	{
-		mg_vec *slots[MG_DIFF_SLOT_COUNT] = { &b.phase[PH_OBJ_DROP], &b.phase[PH_OBJ_TYPES],
-						      &b.phase[PH_OBJ_DROP_TYPES],
+		mg_vec *slots[MG_DIFF_SLOT_COUNT] = { &b.phase[PH_OBJ_EARLY], &b.phase[PH_OBJ_DROP],
+						      &b.phase[PH_OBJ_TYPES], &b.phase[PH_OBJ_DROP_TYPES],
 						      &b.phase[PH_OBJ_CREATE] };
-		mg_diff_compare_objects(d, current, target, opts, &b.phase[PH_DROP_FK],
+		mg_diff_compare_objects(d, current, target, opts, &b.phase[PH_RENAME], &b.phase[PH_DROP_FK],
 					PH_ADD_FK - PH_DROP_FK + 1, slots);
 	}
 
@@ -882,6 +885,7 @@ void mg_diff_free(mg_diff *d)
 	if (!d)
 		return;
 	mg_catalog_free(d->renamed);
+	mg_map_release(&d->old_names);
 	mg_arena_release(&d->arena);
 	free(d);
 }

@@ -7,6 +7,7 @@
 
 #include "migrate/diff.h"
 #include "util/arena.h"
+#include "util/map.h"
 
 struct mg_diff {
 	mg_arena arena;          /* the ops and their strings */
@@ -28,6 +29,12 @@ struct mg_diff {
 	mg_catalog *renamed;
 	const char **proposals; /* likely renames without a hint, in the arena */
 	size_t nproposals;
+	/* The current catalog as given, before the renames (borrowed), and
+	 * the new name of each table or view a hint renamed -> its old name
+	 * (keys and values borrowed from the catalogs): for what is dropped
+	 * before the renames (compare_objects.c). */
+	const mg_catalog *original;
+	mg_map old_names;
 };
 
 /* True when the key of fk (in table t) is added or dropped apart from t's
@@ -73,6 +80,7 @@ void mg_diff_mark_destructive(mg_diff *d, const mg_catalog *cur);
 /* The slots the other object kinds go to, around the table phases (see
  * the order contract in diff.h). */
 enum {
+	MG_DIFF_SLOT_DROP_BEFORE_RENAMES, /* readers of renamed columns */
 	MG_DIFF_SLOT_DROP_DEPENDANTS, /* triggers, views, events, functions */
 	MG_DIFF_SLOT_CREATE_TYPES,    /* extensions, enums, domains, sequences */
 	MG_DIFF_SLOT_DROP_TYPES,      /* sequences, domains, enums, extensions */
@@ -81,12 +89,13 @@ enum {
 };
 
 /* Compares the kinds other than tables (diff/compare_objects.c), appending
- * mg_diff_op * (in d's arena) to slots[]. table_ops: the ntable_ops vectors
- * of table operations already built, to find the views and triggers over
- * tables that change. */
+ * mg_diff_op * (in d's arena) to slots[]. renames: the rename ops (their
+ * dependants may be cut); table_ops: the ntable_ops vectors of table
+ * operations already built, to find the views and triggers over tables
+ * that change. */
 struct mg_vec;
 void mg_diff_compare_objects(mg_diff *d, const mg_catalog *cur, const mg_catalog *tgt,
-			     const mg_diff_options *opts, struct mg_vec *table_ops,
+			     const mg_diff_options *opts, struct mg_vec *renames, struct mg_vec *table_ops,
 			     size_t ntable_ops, struct mg_vec *slots[MG_DIFF_SLOT_COUNT]);
 
 #endif

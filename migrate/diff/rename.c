@@ -60,6 +60,59 @@ static const char *new_column_name(renames *r, const char *old_table, const char
 	return n ? n : col;
 }
 
+/* ---- text: the names a definition holds ---- */
+
+/*
+ * text with every whole-identifier occurrence of `from` (bare, or inside
+ * "..", `..` or [..]) replaced by `to`, as a server does when it prints a
+ * definition that reads a renamed object; string literals are left alone
+ * (backslash escapes in them on MySQL). Returns text itself when nothing
+ * changes, else a copy in a.
+ */
+static const char *replace_ident(mg_arena *a, mg_dialect dialect, const char *text, const char *from,
+				 const char *to)
+{
+	size_t n = strlen(from);
+	mg_buf b = MG_BUF_INIT;
+	bool changed = false, in_string = false;
+	const char *out;
+
+	if (!text || !n)
+		return text;
+	for (const char *p = text; *p;) {
+		if (in_string) {
+			if (*p == '\\' && dialect == MG_DIALECT_MYSQL && p[1]) {
+				mg_buf_add(&b, p, 2);
+				p += 2;
+				continue;
+			}
+			in_string = *p != '\'';
+		} else if (*p == '\'') {
+			in_string = true;
+		} else if (!strncmp(p, from, n) && (p == text || !mg_diff_ident_char(p[-1])) && !mg_diff_ident_char(p[n])) {
+			mg_buf_puts(&b, to);
+			p += n;
+			changed = true;
+			continue;
+		}
+		mg_buf_putc(&b, *p++);
+	}
+	out = changed ? mg_arena_strdup(a, b.ptr) : text;
+	mg_buf_release(&b);
+	return out;
+}
+
+static bool names_ident(mg_dialect dialect, const char *text, const char *name)
+{
+	mg_arena scratch;
+	bool found;
+
+	mg_arena_init(&scratch);
+	found = replace_ident(&scratch, dialect, text, name, name) != text;
+	mg_arena_release(&scratch);
+	return found;
+}
+
 static const char **map_columns(mg_arena *a, renames *r, const char *old_table, const char **cols,
 				size_t n)
 {
@@ -73,7 +126,26 @@ static const char **map_columns(mg_arena *a, renames *r, const char *old_table, 
 	return out;
 }
 
-static mg_index *copy_index(mg_arena *a, renames *r, const char *old_table, const mg_index *ix)
+/* An expression of table old_table (a check, an index's, a generated
+ * column's, a default) with the renamed columns' names replaced, as the
+ * server shows it after RENAME COLUMN: PostgreSQL and MariaDB follow
+ * (SQLite rewrites it quoted, which diff.c compares as the same). Valid
+ * text after the rename either way, which is what the ops borrowing it
+ * need. text itself when no name changes. */
+static const char *column_text(mg_arena *a, renames *r, mg_dialect dialect, const char *old_table,
+			       const char *text)
+{
+	const mg_map_entry *e;
+	size_t n = strlen(old_table);
+
+	for (size_t i = 0; text && mg_map_next(&r->column_new, &i, &e);)
+		if (!strncmp(e->key, old_table, n) && e->key[n] == '\x1f')
+			text = replace_ident(a, dialect, text, e->key + n + 1, e->value);
+	return text;
+}
+
+static mg_index *copy_index(mg_arena *a, renames *r, mg_dialect dialect, const char *old_table,
+			    const mg_index *ix)
 {
 	mg_index *c = mg_arena_alloc(a, sizeof(*c));
 	const char *name = ix->name ? mg_map_get(&r->index_new, pair_key(r, old_table, ix->name)) : NULL;
@@ -84,8 +156,10 @@ static mg_index *copy_index(mg_arena *a, renames *r, const char *old_table, cons
 	for (size_t i = 0; i < ix->nelems; i++) {
 		c->elems[i] = ix->elems[i];
 		c->elems[i].column = new_column_name(r, old_table, ix->elems[i].column);
+		c->elems[i].expr = column_text(a, r, dialect, old_table, ix->elems[i].expr);
 	}
 	c->include = map_columns(a, r, old_table, ix->include, ix->ninclude);
+	c->where = column_text(a, r, dialect, old_table, ix->where);
 	return c;
 }
 
@@ -100,13 +174,18 @@ static mg_table *copy_table(mg_arena *a, renames *r, const mg_catalog *cur, cons
 	c->name = new_table_name(r, old);
 	c->columns = mg_arena_alloc(a, (t->ncolumns ? t->ncolumns : 1) * sizeof(*c->columns));
 	for (size_t i = 0; i < t->ncolumns; i++) {
-		const char *n = new_column_name(r, old, t->columns[i]->name);
-		if (n == t->columns[i]->name) {
+		const mg_column *col = t->columns[i];
+		const char *n = new_column_name(r, old, col->name);
+		const char *dflt = column_text(a, r, cur->dialect, old, col->default_expr);
+		const char *gen = column_text(a, r, cur->dialect, old, col->generated_expr);
+		if (n == col->name && dflt == col->default_expr && gen == col->generated_expr) {
 			c->columns[i] = t->columns[i];
 		} else {
 			c->columns[i] = mg_arena_alloc(a, sizeof(mg_column));
-			*c->columns[i] = *t->columns[i];
+			*c->columns[i] = *col;
 			c->columns[i]->name = n;
+			c->columns[i]->default_expr = dflt;
+			c->columns[i]->generated_expr = gen;
 		}
 	}
 	if (t->primary_key) {
@@ -116,7 +195,7 @@ static mg_table *copy_table(mg_arena *a, renames *r, const mg_catalog *cur, cons
 	}
 	c->indexes = mg_arena_alloc(a, (t->nindexes ? t->nindexes : 1) * sizeof(*c->indexes));
 	for (size_t i = 0; i < t->nindexes; i++)
-		c->indexes[i] = copy_index(a, r, old, t->indexes[i]);
+		c->indexes[i] = copy_index(a, r, cur->dialect, old, t->indexes[i]);
 	c->uniques = mg_arena_alloc(a, (t->nuniques ? t->nuniques : 1) * sizeof(*c->uniques));
 	for (size_t i = 0; i < t->nuniques; i++) {
 		c->uniques[i] = mg_arena_alloc(a, sizeof(mg_unique));
@@ -137,8 +216,15 @@ static mg_table *copy_table(mg_arena *a, renames *r, const mg_catalog *cur, cons
 		c->foreign_keys[i] = x;
 	}
 	c->checks = mg_arena_alloc(a, (t->nchecks ? t->nchecks : 1) * sizeof(*c->checks));
-	if (t->nchecks)
-		memcpy(c->checks, t->checks, t->nchecks * sizeof(*c->checks));
+	for (size_t i = 0; i < t->nchecks; i++) {
+		const char *x = column_text(a, r, cur->dialect, old, t->checks[i]->expr);
+		c->checks[i] = t->checks[i];
+		if (x != t->checks[i]->expr) {
+			c->checks[i] = mg_arena_alloc(a, sizeof(mg_check));
+			*c->checks[i] = *t->checks[i];
+			c->checks[i]->expr = x;
+		}
+	}
 	return c;
 }
 
@@ -189,65 +275,6 @@ static const char *find_label(const mg_enum *e, const char *label)
 	return NULL;
 }
 
-/* ---- text: the names a definition holds ---- */
-
-static bool ident_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-	       c == '$' || (unsigned char)c >= 0x80;
-}
-
-/*
- * text with every whole-identifier occurrence of `from` (bare, or inside
- * "..", `..` or [..]) replaced by `to`, as a server does when it prints a
- * definition that reads a renamed object; string literals are left alone
- * (backslash escapes in them on MySQL). Returns text itself when nothing
- * changes, else a copy in a.
- */
-static const char *replace_ident(mg_arena *a, mg_dialect dialect, const char *text, const char *from,
-				 const char *to)
-{
-	size_t n = strlen(from);
-	mg_buf b = MG_BUF_INIT;
-	bool changed = false, in_string = false;
-	const char *out;
-
-	if (!text || !n)
-		return text;
-	for (const char *p = text; *p;) {
-		if (in_string) {
-			if (*p == '\\' && dialect == MG_DIALECT_MYSQL && p[1]) {
-				mg_buf_add(&b, p, 2);
-				p += 2;
-				continue;
-			}
-			in_string = *p != '\'';
-		} else if (*p == '\'') {
-			in_string = true;
-		} else if (!strncmp(p, from, n) && (p == text || !ident_char(p[-1])) && !ident_char(p[n])) {
-			mg_buf_puts(&b, to);
-			p += n;
-			changed = true;
-			continue;
-		}
-		mg_buf_putc(&b, *p++);
-	}
-	out = changed ? mg_arena_strdup(a, b.ptr) : text;
-	mg_buf_release(&b);
-	return out;
-}
-
-static bool names_ident(mg_dialect dialect, const char *text, const char *name)
-{
-	mg_arena scratch;
-	bool found;
-
-	mg_arena_init(&scratch);
-	found = replace_ident(&scratch, dialect, text, name, name) != text;
-	mg_arena_release(&scratch);
-	return found;
-}
-
 /* name as PostgreSQL prints an identifier: bare when it is lower case
  * letters, digits and underscores (not first a digit), else quoted. */
 static void pg_ident(mg_buf *out, const char *name)
@@ -292,7 +319,7 @@ static const char *replace_text(mg_arena *a, const char *text, const char *patte
 	if (!text)
 		return text;
 	for (const char *p = text; *p;) {
-		if (!strncmp(p, pattern, n) && !ident_char(p[n])) {
+		if (!strncmp(p, pattern, n) && !mg_diff_ident_char(p[n])) {
 			mg_buf_puts(&b, with);
 			p += n;
 			changed = true;
@@ -1026,8 +1053,13 @@ const mg_catalog *mg_diff_apply_renames(mg_diff *d, const mg_catalog *cur, const
 	hint_enums(d, &r, cur, tgt, opts, ops, &type_ops);
 	hint_labels(d, &r, cur, tgt, opts, ops);
 	if (ops->len > first) {
+		const mg_map_entry *e;
 		build_renamed(d, &r, cur, &index_ops, &view_ops, &table_ops, &type_ops);
 		cur = d->renamed;
+		for (size_t i = 0; mg_map_next(&r.table_old, &i, &e);)
+			mg_map_put(&d->old_names, e->key, e->value);
+		for (size_t i = 0; mg_map_next(&r.view_old, &i, &e);)
+			mg_map_put(&d->old_names, e->key, e->value);
 	}
 	mg_vec_release(&index_ops);
 	mg_vec_release(&view_ops);

@@ -413,6 +413,71 @@ static void test_rename__atomic_body_over_changed_column(void **state)
 	rt_round_trip(f, &c);
 }
 
+/* A renamed column that views (one over another), a BEGIN ATOMIC body, a
+ * trigger's WHEN, a check, a partial and an expression index name. The
+ * table-level text follows the rename (no op); the views, the body and the
+ * trigger are dropped before the rename, as they were, and created after
+ * from the models: the downgrade drops them first and makes them last,
+ * once the column has its old name again. */
+static void test_rename__column_readers(void **state)
+{
+	mg_test_project *f = *state;
+	static const char *const up[] = {
+		"-- - trigger users.users_named\nDROP TRIGGER users_named ON users;\n\n"
+		"-- - function count_named()\nDROP FUNCTION count_named();\n\n"
+		"-- - view named_ids\nDROP VIEW named_ids;\n\n-- - view named\nDROP VIEW named;\n\n"
+		"-- ~ column users.full_name: renamed from name\nALTER TABLE users RENAME COLUMN name TO full_name;",
+		NULL
+	};
+	static const char *const down[] = { "ALTER TABLE users RENAME COLUMN full_name TO name;\n\n"
+					    "-- undo: - view named\nCREATE VIEW named AS", NULL };
+	const rt_case c = {
+		"CREATE TABLE users (id integer PRIMARY KEY, name text, CONSTRAINT ck_name CHECK (name <> ''));\n"
+		"CREATE INDEX ix_users_a ON users (id) WHERE name LIKE 'a%';\n"
+		"CREATE INDEX ix_users_lower ON users (lower(name));\n"
+		"CREATE VIEW named AS SELECT id, name FROM users WHERE name IS NOT NULL;\n"
+		"CREATE VIEW named_ids AS SELECT id FROM named;\n"
+		"CREATE FUNCTION count_named() RETURNS bigint LANGUAGE sql\n"
+		"    BEGIN ATOMIC SELECT count(name) FROM users; END;\n"
+		"CREATE TABLE log (id integer);\n"
+		"CREATE FUNCTION log_id() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+		"BEGIN INSERT INTO log VALUES (NEW.id); RETURN NEW; END $$;\n"
+		"CREATE TRIGGER users_named AFTER INSERT ON users FOR EACH ROW WHEN (NEW.name IS NOT NULL)\n"
+		"    EXECUTE FUNCTION log_id();\n",
+		"INSERT INTO users VALUES (1, 'ann'), (2, NULL); DELETE FROM log",
+		"CREATE TABLE users (\n"
+		"    id integer PRIMARY KEY,\n"
+		"    full_name text,  -- migrate:renamed-from name\n"
+		"    CONSTRAINT ck_name CHECK (full_name <> '')\n"
+		");\n"
+		"CREATE INDEX ix_users_a ON users (id) WHERE full_name LIKE 'a%';\n"
+		"CREATE INDEX ix_users_lower ON users (lower(full_name));\n"
+		"CREATE VIEW named AS SELECT id, full_name AS name FROM users WHERE full_name IS NOT NULL;\n"
+		"CREATE VIEW named_ids AS SELECT id FROM named;\n"
+		"CREATE FUNCTION count_named() RETURNS bigint LANGUAGE sql\n"
+		"    BEGIN ATOMIC SELECT count(full_name) FROM users; END;\n"
+		"CREATE TABLE log (id integer);\n"
+		"CREATE FUNCTION log_id() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+		"BEGIN INSERT INTO log VALUES (NEW.id); RETURN NEW; END $$;\n"
+		"CREATE TRIGGER users_named AFTER INSERT ON users FOR EACH ROW WHEN (NEW.full_name IS NOT NULL)\n"
+		"    EXECUTE FUNCTION log_id();\n",
+		"SELECT concat_ws(':', (SELECT string_agg(id::text, ',') FROM named_ids), count_named())", "1:1", up, down
+	};
+	char *file;
+
+	rt_start(f, &c);
+	file = rt_upgrade(f, &c);
+	assert_null(strstr(file, "CONSTRAINT ck_name"));
+	assert_null(strstr(file, "INDEX ix_users"));
+	free(file);
+	mg_test_exec1_ok(f->db, "INSERT INTO users VALUES (3, 'cy'), (4, NULL)");
+	assert_string_equal(rt_value(f, "SELECT string_agg(id::text, ',') FROM log"), "3");
+	mg_test_exec_ok(f->db, "DELETE FROM users WHERE id > 2; DELETE FROM log");
+	rt_downgrade(f, &c);
+	mg_test_exec1_ok(f->db, "INSERT INTO users VALUES (3, 'cy'), (4, NULL)");
+	assert_string_equal(rt_value(f, "SELECT string_agg(id::text, ',') FROM log"), "3");
+}
+
 static int setup(void **state)
 {
 	return rt_setup(MG_DIALECT_POSTGRESQL, state);
@@ -435,6 +500,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rename__atomic_body_after_its_view, setup, mg_test_project_teardown),
 		cmocka_unit_test_setup_teardown(test_rename__atomic_body_over_changed_column, setup,
 						mg_test_project_teardown),
+		cmocka_unit_test_setup_teardown(test_rename__column_readers, setup, mg_test_project_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

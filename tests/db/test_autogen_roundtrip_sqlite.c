@@ -84,6 +84,48 @@ static void test_rename__table_readers_recreated(void **state)
 	assert_string_equal(rt_value(f, "SELECT group_concat(n) FROM log"), "3");
 }
 
+/* A renamed column that views, a trigger, a check and a partial index
+ * name: the views and the trigger are dropped before RENAME COLUMN (which
+ * would rewrite them its own way) and created after from the models. */
+static void test_rename__column_readers(void **state)
+{
+	mg_test_project *f = *state;
+	static const char *const up[] = { "DROP VIEW named;\n\n-- ~ column users.full_name: renamed from name\n"
+					  "ALTER TABLE users RENAME COLUMN name TO full_name;",
+					  NULL };
+	const rt_case c = {
+		"CREATE TABLE users (id INTEGER PRIMARY KEY, name text, CONSTRAINT ck_name CHECK (name <> ''));\n"
+		"CREATE INDEX ix_users_a ON users (id) WHERE name LIKE 'a%';\n"
+		"CREATE TABLE log (id int);\n"
+		"CREATE VIEW named AS SELECT id, name FROM users WHERE name IS NOT NULL;\n"
+		"CREATE VIEW named_ids AS SELECT id FROM named;\n"
+		"CREATE TRIGGER users_named AFTER INSERT ON users WHEN NEW.name IS NOT NULL\n"
+		"BEGIN INSERT INTO log (id) VALUES (NEW.id); END;\n",
+		"INSERT INTO users VALUES (1, 'ann'), (2, NULL); DELETE FROM log",
+		"CREATE TABLE users (\n"
+		"    id INTEGER PRIMARY KEY,\n"
+		"    full_name text,  -- migrate:renamed-from name\n"
+		"    CONSTRAINT ck_name CHECK (full_name <> '')\n"
+		");\n"
+		"CREATE INDEX ix_users_a ON users (id) WHERE full_name LIKE 'a%';\n"
+		"CREATE TABLE log (id int);\n"
+		"CREATE VIEW named AS SELECT id, full_name AS name FROM users WHERE full_name IS NOT NULL;\n"
+		"CREATE VIEW named_ids AS SELECT id FROM named;\n"
+		"CREATE TRIGGER users_named AFTER INSERT ON users WHEN NEW.full_name IS NOT NULL\n"
+		"BEGIN INSERT INTO log (id) VALUES (NEW.id); END;\n",
+		"SELECT group_concat(id) FROM named_ids", "1", up, NULL
+	};
+
+	rt_start(f, &c);
+	free(rt_upgrade(f, &c));
+	mg_test_exec1_ok(f->db, "INSERT INTO users VALUES (3, 'cy'), (4, NULL)");
+	assert_string_equal(rt_value(f, "SELECT group_concat(id) FROM log"), "3");
+	mg_test_exec_ok(f->db, "DELETE FROM users WHERE id > 2; DELETE FROM log");
+	rt_downgrade(f, &c);
+	mg_test_exec1_ok(f->db, "INSERT INTO users VALUES (3, 'cy'), (4, NULL)");
+	assert_string_equal(rt_value(f, "SELECT group_concat(id) FROM log"), "3");
+}
+
 static int setup(void **state)
 {
 	return rt_setup(MG_DIALECT_SQLITE, state);
@@ -95,6 +137,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_autoincrement__added_and_removed, setup, mg_test_project_teardown),
 		cmocka_unit_test_setup_teardown(test_autoincrement__with_a_new_column, setup, mg_test_project_teardown),
 		cmocka_unit_test_setup_teardown(test_rename__table_readers_recreated, setup, mg_test_project_teardown),
+		cmocka_unit_test_setup_teardown(test_rename__column_readers, setup, mg_test_project_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,8 +45,12 @@
  * A PostgreSQL BEGIN ATOMIC body, which holds what it reads as a view
  * does, is created after the views when it reads one (and dropped before
  * them), and dropped and created around a change of a table it reads or
- * of a view it reads; a view or such a body reading a renamed column is
- * dropped and created, never replaced.
+ * of a view it reads. The views, triggers and BEGIN ATOMIC bodies naming
+ * a column a hint renames (and the views, triggers and bodies reading
+ * those views) are dropped first of all, before the renames, as they were
+ * before them (old_object from the catalog as given), and created with the
+ * others from the target; a hinted rename of one of them keeps it on the
+ * usual path.
  * Within a phase, by table name then object name. The downgrade runs every
  * operation's inverse in exactly the reverse order, which is again a valid
  * order (drops of dependants before what they depend on).
