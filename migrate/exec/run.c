@@ -41,6 +41,10 @@ typedef struct run_ctx {
 	int schema_missing; /* read-only commands: the run schema does not exist yet */
 	unsigned crev_flags; /* C revisions: MG_CREV_* of the step being run */
 	mg_buf lock_name;
+	/* Revisions with an unfinished log row when the run began, each
+	 * followed by '\n' (online): only they can have statements to skip,
+	 * and the run lock keeps others from adding any meanwhile. */
+	mg_buf unfinished;
 } run_ctx;
 
 /* The checksum a log row records: the file's git blob id, computed only for
@@ -390,6 +394,16 @@ static int load_statements(run_ctx *c, const mg_revision *rev, int upgrade, mg_b
 	return MG_OK;
 }
 
+/* Whether rev had an unfinished log row when the run began. */
+static int was_unfinished(const run_ctx *c, const char *rev)
+{
+	size_t n = strlen(rev);
+	for (const char *p = c->unfinished.ptr; *p; p = strchr(p, '\n') + 1)
+		if (strncmp(p, rev, n) == 0 && p[n] == '\n')
+			return 1;
+	return 0;
+}
+
 /*
  * A revision that cannot run in a transaction records every statement it
  * completes. On a rerun the statements already done are skipped, provided
@@ -402,7 +416,9 @@ static int resume_point(run_ctx *c, const mg_revision *rev, const char *directio
 	int rc;
 
 	*skip = 0;
-	if (c->out)
+	/* One query per run instead of one per step (a round trip each on
+	 * MySQL, where every revision records its statements). */
+	if (c->out || !was_unfinished(c, rev->id))
 		return MG_OK;
 	rc = mg_vt_read_partial(c->db, &c->vt, rev->id, &p, c->err);
 	if (rc != MG_OK || !p.found)
@@ -612,6 +628,7 @@ static int ctx_open(run_ctx *c, mg_db *db, const mg_graph *g, const mg_exec_opti
 				     : c->d != MG_DIALECT_MYSQL;
 	mg_buf_init(&c->sql);
 	mg_buf_init(&c->lock_name);
+	mg_buf_init(&c->unfinished);
 	mg_vt_init(&c->vt, c->d, o->version_table_schema,
 		   o->version_table && *o->version_table ? o->version_table : "migrate_version");
 	if (c->d == MG_DIALECT_NONE)
@@ -628,6 +645,7 @@ static void ctx_close(run_ctx *c)
 	mg_vt_release(&c->vt);
 	mg_buf_release(&c->sql);
 	mg_buf_release(&c->lock_name);
+	mg_buf_release(&c->unfinished);
 	mg_revlist_release(&c->heads);
 	mg_revlist_release(&c->all_tx_start);
 	free(c->schema_owned);
@@ -642,6 +660,8 @@ static int prepare(run_ctx *c)
 	if ((rc = enter_schema(c, 1)) != MG_OK)
 		return rc;
 	if ((rc = ensure_version_table(c)) != MG_OK)
+		return rc;
+	if (!c->out && (rc = mg_vt_unfinished(c->db, &c->vt, &c->unfinished, c->err)) != MG_OK)
 		return rc;
 	return read_heads(c);
 }

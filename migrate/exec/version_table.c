@@ -306,6 +306,23 @@ int mg_vt_read_partial(mg_db *db, const mg_vt *vt, const char *rev, mg_vt_partia
 	return MG_OK;
 }
 
+int mg_vt_unfinished(mg_db *db, const mg_vt *vt, mg_buf *ids, mg_error *err)
+{
+	mg_buf sql = MG_BUF_INIT;
+	mg_rows rows;
+	int rc;
+
+	mg_buf_printf(&sql, "SELECT DISTINCT revision FROM %s WHERE finished_at IS NULL", vt->log.ptr);
+	rc = mg_db_query(db, sql.ptr, 0, NULL, &rows, err);
+	mg_buf_release(&sql);
+	if (rc != MG_OK)
+		return rc;
+	for (size_t i = 0; i < rows.nrows; i++)
+		mg_buf_printf(ids, "%s\n", mg_rows_get(&rows, i, 0));
+	mg_rows_release(&rows);
+	return MG_OK;
+}
+
 void mg_vt_partial_release(mg_vt_partial *p)
 {
 	free(p->revision);

@@ -63,5 +63,9 @@ typedef struct mg_vt_partial {
 int mg_vt_read_partial(mg_db *db, const mg_vt *vt, const char *rev, mg_vt_partial *out,
 		       mg_error *err);
 void mg_vt_partial_release(mg_vt_partial *p);
+/* Appends to ids the revision of every unfinished log row, each followed by
+ * '\n' (nothing when none): one query for a whole run, which then asks
+ * mg_vt_read_partial only about those. */
+int mg_vt_unfinished(mg_db *db, const mg_vt *vt, mg_buf *ids, mg_error *err);
 
 #endif
