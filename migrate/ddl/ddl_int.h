@@ -36,6 +36,10 @@ typedef struct mg_ddl {
 
 /* Own-schema object name, qualified by r->qual when set. */
 void mg_ddl_name(mg_ddl *r, const char *name);
+/* "ALTER TABLE t" (the table named as mg_ddl_name does). */
+void mg_ddl_alter_table(mg_ddl *r, const char *table);
+/* "ALTER TABLE t ALTER COLUMN c " as a statement of its own. */
+void mg_ddl_alter_column(mg_ddl *r, const char *table, const char *column);
 void mg_ddl_ident(mg_ddl *r, const char *name);
 /* "(a, b)" with each name quoted. */
 void mg_ddl_ident_list(mg_ddl *r, const char **names, size_t n);

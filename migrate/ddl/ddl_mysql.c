@@ -99,12 +99,6 @@ static void using_method(mg_ddl *r, const mg_index *ix)
 		mg_buf_puts(r->out, " USING HASH");
 }
 
-static void alter_table(mg_ddl *r, const mg_table *t)
-{
-	mg_buf_puts(r->out, "ALTER TABLE ");
-	mg_ddl_name(r, t->name);
-}
-
 static void create_table(mg_ddl *r, const mg_table *t)
 {
 	mg_buf *o = r->out;
@@ -169,7 +163,7 @@ static void drop_table(mg_ddl *r, const mg_table *t)
 
 static void add_column(mg_ddl *r, const mg_table *t, const mg_column *c)
 {
-	alter_table(r, t);
+	mg_ddl_alter_table(r, t->name);
 	mg_buf_puts(r->out, " ADD COLUMN ");
 	column_def(r, c);
 	mg_ddl_end(r);
@@ -177,7 +171,7 @@ static void add_column(mg_ddl *r, const mg_table *t, const mg_column *c)
 
 static void drop_column(mg_ddl *r, const mg_table *t, const mg_column *c)
 {
-	alter_table(r, t);
+	mg_ddl_alter_table(r, t->name);
 	mg_buf_puts(r->out, " DROP COLUMN ");
 	mg_ddl_ident(r, c->name);
 	mg_ddl_end(r);
@@ -188,7 +182,7 @@ static void alter_column(mg_ddl *r, const mg_table *t, const mg_column *from, co
 {
 	(void)from;
 	(void)ch;
-	alter_table(r, t);
+	mg_ddl_alter_table(r, t->name);
 	mg_buf_puts(r->out, " MODIFY COLUMN ");
 	column_def(r, to);
 	mg_ddl_end(r);
@@ -196,7 +190,7 @@ static void alter_column(mg_ddl *r, const mg_table *t, const mg_column *from, co
 
 static void add_pk(mg_ddl *r, const mg_table *t, const mg_primary_key *pk)
 {
-	alter_table(r, t);
+	mg_ddl_alter_table(r, t->name);
 	mg_buf_puts(r->out, " ADD PRIMARY KEY ");
 	mg_ddl_ident_list(r, pk->columns, pk->ncolumns);
 	mg_ddl_end(r);
@@ -205,7 +199,7 @@ static void add_pk(mg_ddl *r, const mg_table *t, const mg_primary_key *pk)
 static void drop_pk(mg_ddl *r, const mg_table *t, const mg_primary_key *pk)
 {
 	(void)pk;
-	alter_table(r, t);
+	mg_ddl_alter_table(r, t->name);
 	mg_buf_puts(r->out, " DROP PRIMARY KEY");
 	mg_ddl_end(r);
 }
@@ -238,7 +232,7 @@ static void drop_index(mg_ddl *r, const mg_table *t, const mg_index *ix)
 
 static void add_unique(mg_ddl *r, const mg_table *t, const mg_unique *u)
 {
-	alter_table(r, t);
+	mg_ddl_alter_table(r, t->name);
 	mg_buf_puts(r->out, " ADD ");
 	mg_ddl_constraint_name(r, u->name);
 	mg_buf_puts(r->out, "UNIQUE ");
@@ -253,7 +247,7 @@ static void drop_unique(mg_ddl *r, const mg_table *t, const mg_unique *u)
 
 static void add_check(mg_ddl *r, const mg_table *t, const mg_check *c)
 {
-	alter_table(r, t);
+	mg_ddl_alter_table(r, t->name);
 	mg_buf_puts(r->out, " ADD ");
 	mg_ddl_constraint_name(r, c->name);
 	mg_buf_puts(r->out, "CHECK ");
@@ -263,7 +257,7 @@ static void add_check(mg_ddl *r, const mg_table *t, const mg_check *c)
 
 static void drop_check(mg_ddl *r, const mg_table *t, const mg_check *c)
 {
-	alter_table(r, t);
+	mg_ddl_alter_table(r, t->name);
 	mg_buf_puts(r->out, r->mariadb ? " DROP CONSTRAINT " : " DROP CHECK ");
 	mg_ddl_ident(r, c->name ? c->name : "?");
 	mg_ddl_end(r);
@@ -271,7 +265,7 @@ static void drop_check(mg_ddl *r, const mg_table *t, const mg_check *c)
 
 static void add_fk(mg_ddl *r, const mg_table *t, const mg_foreign_key *fk)
 {
-	alter_table(r, t);
+	mg_ddl_alter_table(r, t->name);
 	mg_buf_puts(r->out, " ADD ");
 	mg_ddl_constraint_name(r, fk->name);
 	mg_ddl_fk_clause(r, fk);
@@ -280,7 +274,7 @@ static void add_fk(mg_ddl *r, const mg_table *t, const mg_foreign_key *fk)
 
 static void drop_fk(mg_ddl *r, const mg_table *t, const mg_foreign_key *fk)
 {
-	alter_table(r, t);
+	mg_ddl_alter_table(r, t->name);
 	mg_buf_puts(r->out, " DROP FOREIGN KEY ");
 	mg_ddl_ident(r, fk->name ? fk->name : "?");
 	mg_ddl_end(r);
@@ -288,7 +282,7 @@ static void drop_fk(mg_ddl *r, const mg_table *t, const mg_foreign_key *fk)
 
 static void table_comment(mg_ddl *r, const mg_table *t, const char *comment)
 {
-	alter_table(r, t);
+	mg_ddl_alter_table(r, t->name);
 	mg_buf_puts(r->out, " COMMENT = ");
 	mg_ddl_literal(r, comment ? comment : "");
 	mg_ddl_end(r);

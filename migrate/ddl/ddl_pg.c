@@ -40,12 +40,6 @@ static void column_def(mg_ddl *r, const mg_column *c)
 		mg_buf_puts(o, " NOT NULL");
 }
 
-static void alter_table(mg_ddl *r, const mg_table *t)
-{
-	mg_buf_puts(r->out, "ALTER TABLE ");
-	mg_ddl_name(r, t->name);
-}
-
 static void comment_on_column(mg_ddl *r, const mg_table *t, const mg_column *c)
 {
 	mg_buf_puts(r->out, "COMMENT ON COLUMN ");
@@ -190,7 +184,7 @@ static void drop_table(mg_ddl *r, const mg_table *t)
 
 static void add_column(mg_ddl *r, const mg_table *t, const mg_column *c)
 {
-	alter_table(r, t);
+	mg_ddl_alter_table(r, t->name);
 	mg_buf_puts(r->out, " ADD COLUMN ");
 	column_def(r, c);
 	mg_ddl_end(r);
@@ -200,7 +194,7 @@ static void add_column(mg_ddl *r, const mg_table *t, const mg_column *c)
 
 static void drop_column(mg_ddl *r, const mg_table *t, const mg_column *c)
 {
-	alter_table(r, t);
+	mg_ddl_alter_table(r, t->name);
 	mg_buf_puts(r->out, " DROP COLUMN ");
 	mg_ddl_ident(r, c->name);
 	mg_ddl_end(r);
@@ -210,7 +204,7 @@ static void drop_column(mg_ddl *r, const mg_table *t, const mg_column *c)
 static void action(mg_ddl *r, const mg_table *t, const mg_column *c, bool *first)
 {
 	if (*first) {
-		alter_table(r, t);
+		mg_ddl_alter_table(r, t->name);
 		*first = false;
 	} else {
 		mg_buf_putc(r->out, ',');
@@ -223,15 +217,6 @@ static void action(mg_ddl *r, const mg_table *t, const mg_column *c, bool *first
 static bool generated_identity(const mg_column *c)
 {
 	return c->identity == MG_IDENTITY_ALWAYS || c->identity == MG_IDENTITY_BY_DEFAULT;
-}
-
-/* "ALTER TABLE t ALTER COLUMN c " as a statement of its own. */
-static void alter_column_head(mg_ddl *r, const mg_table *t, const mg_column *c)
-{
-	alter_table(r, t);
-	mg_buf_puts(r->out, " ALTER COLUMN ");
-	mg_ddl_ident(r, c->name);
-	mg_buf_putc(r->out, ' ');
 }
 
 /* The owned sequence a serial column draws from, as the catalog read it;
@@ -297,7 +282,7 @@ static void serial_off(mg_ddl *r, const mg_table *t, const mg_column *c)
 {
 	char buf[300];
 
-	alter_column_head(r, t, c);
+	mg_ddl_alter_column(r, t->name, c->name);
 	mg_buf_puts(r->out, "DROP DEFAULT");
 	mg_ddl_end(r);
 	mg_buf_puts(r->out, "DROP SEQUENCE ");
@@ -322,7 +307,7 @@ static void serial_on(mg_ddl *r, const mg_table *t, const mg_column *c)
 	mg_buf_putc(r->out, '.');
 	mg_ddl_ident(r, c->name);
 	mg_ddl_end(r);
-	alter_column_head(r, t, c);
+	mg_ddl_alter_column(r, t->name, c->name);
 	mg_buf_puts(r->out, "SET DEFAULT nextval(");
 	name_literal(r, seq);
 	mg_buf_puts(r->out, "::regclass)");
@@ -417,14 +402,14 @@ static void alter_column(mg_ddl *r, const mg_table *t, const mg_column *from, co
 
 static void add_constraint(mg_ddl *r, const mg_table *t, const char *name)
 {
-	alter_table(r, t);
+	mg_ddl_alter_table(r, t->name);
 	mg_buf_puts(r->out, " ADD ");
 	mg_ddl_constraint_name(r, name);
 }
 
 static void drop_constraint(mg_ddl *r, const mg_table *t, const char *name)
 {
-	alter_table(r, t);
+	mg_ddl_alter_table(r, t->name);
 	mg_buf_puts(r->out, " DROP CONSTRAINT ");
 	mg_ddl_ident(r, name ? name : "?");
 	mg_ddl_end(r);

@@ -9,22 +9,23 @@
 
 #include "ddl/ddl_int.h"
 
-static void rename_table(mg_ddl *r, const char *from, const char *to)
+/* "ALTER <what> from RENAME TO to": a table, a PostgreSQL index, view or
+ * type. The new name is bare: PostgreSQL and SQLite take no other, and
+ * MySQL would move the table when its qualifier differs. */
+static void alter_rename(mg_ddl *r, const char *what, const char *from, const char *to)
 {
-	mg_buf_puts(r->out, "ALTER TABLE ");
+	mg_buf_printf(r->out, "ALTER %s ", what);
 	mg_ddl_name(r, from);
 	mg_buf_puts(r->out, " RENAME TO ");
-	/* PostgreSQL and SQLite take a bare new name; MySQL may qualify it
-	 * (and moves the table when the schema differs): keep it bare too. */
 	mg_ddl_ident(r, to);
 	mg_ddl_end(r);
 }
 
-static void rename_column(mg_ddl *r, const char *table, const char *from, const char *to)
+/* "ALTER TABLE table RENAME <what> from TO to": a column, a MySQL index. */
+static void alter_table_rename(mg_ddl *r, const char *table, const char *what, const char *from, const char *to)
 {
-	mg_buf_puts(r->out, "ALTER TABLE ");
-	mg_ddl_name(r, table);
-	mg_buf_puts(r->out, " RENAME COLUMN ");
+	mg_ddl_alter_table(r, table);
+	mg_buf_printf(r->out, " RENAME %s ", what);
 	mg_ddl_ident(r, from);
 	mg_buf_puts(r->out, " TO ");
 	mg_ddl_ident(r, to);
@@ -35,20 +36,10 @@ static void rename_index(mg_ddl *r, const char *table, const mg_index *from, con
 {
 	switch (r->dialect) {
 	case MG_DIALECT_POSTGRESQL:
-		mg_buf_puts(r->out, "ALTER INDEX ");
-		mg_ddl_name(r, from->name);
-		mg_buf_puts(r->out, " RENAME TO ");
-		mg_ddl_ident(r, to->name);
-		mg_ddl_end(r);
+		alter_rename(r, "INDEX", from->name, to->name);
 		break;
 	case MG_DIALECT_MYSQL:
-		mg_buf_puts(r->out, "ALTER TABLE ");
-		mg_ddl_name(r, table);
-		mg_buf_puts(r->out, " RENAME INDEX ");
-		mg_ddl_ident(r, from->name);
-		mg_buf_puts(r->out, " TO ");
-		mg_ddl_ident(r, to->name);
-		mg_ddl_end(r);
+		alter_table_rename(r, table, "INDEX", from->name, to->name);
 		break;
 	default: {
 		/* The key is the same on both sides (diff/rename.c gives both
@@ -138,7 +129,7 @@ static void rename_table_op(mg_ddl *r, const mg_diff_op *op, bool up)
 
 	if (r->dialect == MG_DIALECT_SQLITE)
 		sqlite_drop_dependants(r, op, up);
-	rename_table(r, from, to);
+	alter_rename(r, "TABLE", from, to);
 	if (r->dialect == MG_DIALECT_SQLITE)
 		sqlite_create_dependants(r, op, up);
 	else if (r->dialect == MG_DIALECT_MYSQL)
@@ -152,11 +143,7 @@ static void rename_view(mg_ddl *r, const mg_diff_op *op, bool up)
 	switch (r->dialect) {
 	case MG_DIALECT_POSTGRESQL:
 		/* What reads it, its indexes, triggers and comment follow by OID. */
-		mg_buf_puts(r->out, from->materialized ? "ALTER MATERIALIZED VIEW " : "ALTER VIEW ");
-		mg_ddl_name(r, from->name);
-		mg_buf_puts(r->out, " RENAME TO ");
-		mg_ddl_ident(r, to->name);
-		mg_ddl_end(r);
+		alter_rename(r, from->materialized ? "MATERIALIZED VIEW" : "VIEW", from->name, to->name);
 		break;
 	case MG_DIALECT_MYSQL:
 		/* RENAME TABLE takes views; qualified on both sides, or the new
@@ -178,21 +165,19 @@ static void rename_view(mg_ddl *r, const mg_diff_op *op, bool up)
  * keep their sort order and the rows their values. */
 static void rename_enum(mg_ddl *r, const mg_diff_op *op, bool up)
 {
-	const char *type = op->kind == MG_DIFF_RENAME_ENUM_VALUE ? op->table
-			   : up ? ((const mg_enum *)op->old_object)->name
-				: op->table;
+	const char *old = ((const mg_enum *)op->old_object)->name;
 
-	mg_buf_puts(r->out, "ALTER TYPE ");
-	mg_ddl_name(r, type);
 	if (op->kind == MG_DIFF_RENAME_ENUM) {
-		mg_buf_puts(r->out, " RENAME TO ");
-		mg_ddl_ident(r, up ? op->table : ((const mg_enum *)op->old_object)->name);
-	} else {
-		mg_buf_puts(r->out, " RENAME VALUE ");
-		mg_ddl_literal(r, up ? op->old_label : op->new_label);
-		mg_buf_puts(r->out, " TO ");
-		mg_ddl_literal(r, up ? op->new_label : op->old_label);
+		alter_rename(r, "TYPE", up ? old : op->table, up ? op->table : old);
+		return;
 	}
+	/* A label hint names the type by its new name. */
+	mg_buf_puts(r->out, "ALTER TYPE ");
+	mg_ddl_name(r, op->table);
+	mg_buf_puts(r->out, " RENAME VALUE ");
+	mg_ddl_literal(r, up ? op->old_label : op->new_label);
+	mg_buf_puts(r->out, " TO ");
+	mg_ddl_literal(r, up ? op->new_label : op->old_label);
 	mg_ddl_end(r);
 }
 
@@ -204,9 +189,9 @@ void mg_ddl_rename(mg_ddl *r, const mg_diff_op *op, bool up)
 		break;
 	case MG_DIFF_RENAME_COLUMN:
 		if (up)
-			rename_column(r, op->table, op->old_column->name, op->new_column->name);
+			alter_table_rename(r, op->table, "COLUMN", op->old_column->name, op->new_column->name);
 		else
-			rename_column(r, op->table, op->new_column->name, op->old_column->name);
+			alter_table_rename(r, op->table, "COLUMN", op->new_column->name, op->old_column->name);
 		break;
 	case MG_DIFF_RENAME_INDEX:
 		if (up)

@@ -22,6 +22,20 @@ void mg_ddl_name(mg_ddl *r, const char *name)
 	mg_sql_quote_ident(r->dialect, r->out, name);
 }
 
+void mg_ddl_alter_table(mg_ddl *r, const char *table)
+{
+	mg_buf_puts(r->out, "ALTER TABLE ");
+	mg_ddl_name(r, table);
+}
+
+void mg_ddl_alter_column(mg_ddl *r, const char *table, const char *column)
+{
+	mg_ddl_alter_table(r, table);
+	mg_buf_puts(r->out, " ALTER COLUMN ");
+	mg_ddl_ident(r, column);
+	mg_buf_putc(r->out, ' ');
+}
+
 void mg_ddl_ident(mg_ddl *r, const char *name)
 {
 	mg_sql_quote_ident(r->dialect, r->out, name);
@@ -140,6 +154,10 @@ void mg_ddl_render_op(const mg_ddl_dialect *v, mg_ddl *r, const mg_diff_op *op, 
 	const mg_table *t = up ? (op->new_table ? op->new_table : op->old_table)
 			       : (op->old_table ? op->old_table : op->new_table);
 
+	if (mg_diff_is_rename(op->kind)) {
+		mg_ddl_rename(r, op, up);
+		return;
+	}
 	switch (op->kind) {
 	case MG_DIFF_CREATE_TABLE:
 		(up ? v->create_table : v->drop_table)(r, op->new_table);
@@ -196,14 +214,6 @@ void mg_ddl_render_op(const mg_ddl_dialect *v, mg_ddl *r, const mg_diff_op *op, 
 	case MG_DIFF_TABLE_COMMENT:
 		v->table_comment(r, t, up ? op->new_table->comment : op->old_table->comment);
 		break;
-	case MG_DIFF_RENAME_TABLE:
-	case MG_DIFF_RENAME_COLUMN:
-	case MG_DIFF_RENAME_INDEX:
-	case MG_DIFF_RENAME_VIEW:
-	case MG_DIFF_RENAME_ENUM:
-	case MG_DIFF_RENAME_ENUM_VALUE:
-		mg_ddl_rename(r, op, up);
-		break;
 	default:
 		mg_ddl_object(r, op, up);
 		break;
@@ -227,15 +237,13 @@ static bool sqlite_direct(const mg_diff *d, const mg_diff_op *op)
 
 	if (op->kind >= MG_DIFF_CREATE_VIEW && op->kind <= MG_DIFF_DROP_EVENT)
 		return true; /* views and triggers: ddl/render_objects.c */
+	if (mg_diff_is_rename(op->kind))
+		return true; /* ddl/rename.c: ALTER TABLE ... RENAME, views recreated */
 	switch (op->kind) {
 	case MG_DIFF_CREATE_TABLE:
 	case MG_DIFF_DROP_TABLE:
 	case MG_DIFF_CREATE_INDEX:
 	case MG_DIFF_DROP_INDEX:
-	case MG_DIFF_RENAME_TABLE: /* ddl/rename.c: ALTER TABLE ... RENAME */
-	case MG_DIFF_RENAME_COLUMN:
-	case MG_DIFF_RENAME_INDEX:
-	case MG_DIFF_RENAME_VIEW:
 		return true;
 	case MG_DIFF_TABLE_COMMENT:
 		return true; /* SQLite has no comments: nothing to render */
@@ -315,7 +323,7 @@ static int render_sqlite(const mg_diff *d, mg_ddl *r, const mg_diff_render_optio
 		const mg_diff_op *op = d->ops[up ? k : n - 1 - k];
 		if (o->annotate)
 			annotate(r->out, op, up);
-		if (op->kind >= MG_DIFF_RENAME_TABLE) {
+		if (mg_diff_is_rename(op->kind)) {
 			/* Before (upgrade) or after (downgrade) any rebuild of the table. */
 			mg_ddl_render_op(&mg_ddl_sqlite, r, op, up);
 			continue;

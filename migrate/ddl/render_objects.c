@@ -190,25 +190,16 @@ static void drop_enum(mg_ddl *r, const mg_enum *e)
 	mg_ddl_end(r);
 }
 
-static bool has_label(const mg_enum *e, const char *label)
-{
-	for (size_t i = 0; i < e->nlabels; i++) {
-		if (!strcmp(e->labels[i], label))
-			return true;
-	}
-	return false;
-}
-
 /* ALTER TYPE ... ADD VALUE for each label of to that from lacks, placed
  * before the next label that exists (else after the previous one). */
 static void add_enum_values(mg_ddl *r, const mg_enum *from, const mg_enum *to)
 {
 	for (size_t i = 0; i < to->nlabels; i++) {
 		const char *before = NULL;
-		if (has_label(from, to->labels[i]))
+		if (mg_diff_enum_label(from, to->labels[i]))
 			continue;
 		for (size_t k = i + 1; k < to->nlabels && !before; k++) {
-			if (has_label(from, to->labels[k]))
+			if (mg_diff_enum_label(from, to->labels[k]))
 				before = to->labels[k];
 		}
 		mg_buf_puts(r->out, "ALTER TYPE ");
@@ -224,16 +215,6 @@ static void add_enum_values(mg_ddl *r, const mg_enum *from, const mg_enum *to)
 		}
 		mg_ddl_end(r);
 	}
-}
-
-/* "ALTER TABLE t ALTER COLUMN c " */
-static void alter_column_head(mg_ddl *r, const mg_table *t, const mg_column *c)
-{
-	mg_buf_puts(r->out, "ALTER TABLE ");
-	mg_ddl_name(r, t->name);
-	mg_buf_puts(r->out, " ALTER COLUMN ");
-	mg_ddl_ident(r, c->name);
-	mg_buf_putc(r->out, ' ');
 }
 
 /* Column `name` of table t in cat, or NULL. */
@@ -260,11 +241,11 @@ static void rebuild_column(mg_ddl *r, const mg_table *t, const mg_column *c, con
 		if ((x = column_in(sides[i], t, c->name)) && x->default_expr)
 			dflt = true;
 	if (dflt) {
-		alter_column_head(r, t, c);
+		mg_ddl_alter_column(r, t->name, c->name);
 		mg_buf_puts(o, "DROP DEFAULT");
 		mg_ddl_end(r);
 	}
-	alter_column_head(r, t, c);
+	mg_ddl_alter_column(r, t->name, c->name);
 	mg_buf_puts(o, "TYPE ");
 	mg_ddl_name(r, to->name);
 	mg_buf_puts(o, array ? "[] USING " : " USING ");
@@ -275,7 +256,7 @@ static void rebuild_column(mg_ddl *r, const mg_table *t, const mg_column *c, con
 		mg_buf_puts(o, "[]");
 	mg_ddl_end(r);
 	if (a && a->default_expr && mg_diff_column_of_type(a, to->name)) {
-		alter_column_head(r, t, c);
+		mg_ddl_alter_column(r, t->name, c->name);
 		mg_buf_puts(o, "SET DEFAULT ");
 		mg_buf_puts(o, a->default_expr);
 		mg_ddl_end(r);

@@ -172,13 +172,12 @@ static void compare_extensions(ctx *x)
 
 /* ---- enums ---- */
 
-static bool has_label(const mg_enum *e, const char *label)
+const char *mg_diff_enum_label(const mg_enum *e, const char *label)
 {
-	for (size_t i = 0; i < e->nlabels; i++) {
+	for (size_t i = 0; i < e->nlabels; i++)
 		if (!strcmp(e->labels[i], label))
-			return true;
-	}
-	return false;
+			return e->labels[i];
+	return NULL;
 }
 
 /* Old labels appear in new in the same order (values were only added). */
@@ -255,7 +254,7 @@ static void compare_enums(ctx *x)
 		} else {
 			mg_diff_op *op = emit(x, L_CREATE_ENUM, MG_DIFF_REBUILD_ENUM, n->name, o, n);
 			for (size_t k = 0; k < o->nlabels; k++) {
-				if (!has_label(n, o->labels[k])) {
+				if (!mg_diff_enum_label(n, o->labels[k])) {
 					op->destructive = true;
 					op->reason = "removes enum values";
 					break;

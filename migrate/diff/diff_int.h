@@ -59,6 +59,15 @@ enum {
 	MG_ENUM_REBUILT,    /* labels removed or moved: the type is rebuilt */
 };
 int mg_diff_enum_change(const mg_enum *o, const mg_enum *n);
+/* e's label equal to label (e's string), or NULL (compare_objects.c). */
+const char *mg_diff_enum_label(const mg_enum *e, const char *label);
+
+/* A hinted rename (the kinds from MG_DIFF_RENAME_TABLE on, which render
+ * apart from the other kinds). */
+static inline bool mg_diff_is_rename(mg_diff_kind k)
+{
+	return k >= MG_DIFF_RENAME_TABLE && k < MG_DIFF_KIND_COUNT;
+}
 /* The column's type is the enum `type` (or an array of it). */
 bool mg_diff_column_of_type(const mg_column *col, const char *type);
 

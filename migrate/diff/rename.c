@@ -11,6 +11,7 @@
 
 #include "catalog/catalog_int.h"
 #include "diff/diff_int.h"
+#include "sql/quote.h"
 #include "util/buf.h"
 #include "util/vec.h"
 
@@ -267,14 +268,6 @@ static mg_enum *find_enum(const mg_catalog *cat, const char *name)
 	return NULL;
 }
 
-static const char *find_label(const mg_enum *e, const char *label)
-{
-	for (size_t i = 0; i < e->nlabels; i++)
-		if (!strcmp(e->labels[i], label))
-			return e->labels[i];
-	return NULL;
-}
-
 /* name as PostgreSQL prints an identifier: bare when it is lower case
  * letters, digits and underscores (not first a digit), else quoted. */
 static void pg_ident(mg_buf *out, const char *name)
@@ -294,17 +287,6 @@ static void pg_ident(mg_buf *out, const char *name)
 		mg_buf_putc(out, *p);
 	}
 	mg_buf_putc(out, '"');
-}
-
-static void pg_literal(mg_buf *out, const char *s)
-{
-	mg_buf_putc(out, '\'');
-	for (const char *p = s; *p; p++) {
-		if (*p == '\'')
-			mg_buf_putc(out, '\'');
-		mg_buf_putc(out, *p);
-	}
-	mg_buf_putc(out, '\'');
 }
 
 /* text with each `pattern` not followed by an identifier character
@@ -371,8 +353,8 @@ static void enum_text_init(enum_text *e, mg_arena *a, const mg_vec *type_ops, co
 		const mg_diff_op *op = label_ops->items[i];
 		mg_buf_clear(&x);
 		mg_buf_clear(&y);
-		pg_literal(&x, op->old_label);
-		pg_literal(&y, op->new_label);
+		mg_sql_quote_literal(MG_DIALECT_POSTGRESQL, &x, op->old_label);
+		mg_sql_quote_literal(MG_DIALECT_POSTGRESQL, &y, op->new_label);
 		mg_buf_puts(&x, "::");
 		mg_buf_puts(&y, "::");
 		pg_ident(&x, op->table);
@@ -786,6 +768,24 @@ static bool claimed_name(const mg_catalog *cat, const char *name)
 	return mg_catalog_view(cat, name) || mg_catalog_table(cat, name);
 }
 
+/* A hint renaming a whole object of kind k (a table, view, enum type):
+ * it names both names, and they differ. */
+static bool object_hint(const mg_diff_rename *h, mg_diff_rename_kind k)
+{
+	return h->kind == k && h->table && h->from && strcmp(h->table, h->from);
+}
+
+/* Records old <-> new in the pair of maps unless another hint claimed
+ * either name already; returns whether it did. */
+static bool claim(mg_map *to_new, mg_map *to_old, const char *old, const char *new)
+{
+	if (mg_map_has(to_new, old) || mg_map_has(to_old, new))
+		return false;
+	mg_map_put(to_new, old, (void *)new);
+	mg_map_put(to_old, new, (void *)old);
+	return true;
+}
+
 static void hint_views(mg_diff *d, renames *r, const mg_catalog *cur, const mg_catalog *tgt,
 		       const mg_diff_options *opts, mg_vec *ops, mg_vec *view_ops)
 {
@@ -793,15 +793,13 @@ static void hint_views(mg_diff *d, renames *r, const mg_catalog *cur, const mg_c
 		const mg_diff_rename *h = &opts->renames[i];
 		const mg_view *ov, *nv;
 		mg_diff_op *op;
-		if (h->kind != MG_RENAME_VIEW || !h->table || !h->from || !strcmp(h->table, h->from))
+		if (!object_hint(h, MG_RENAME_VIEW))
 			continue;
 		ov = mg_catalog_view(cur, h->from);
 		nv = mg_catalog_view(tgt, h->table);
 		if (!ov || !nv || claimed_name(cur, h->table) || claimed_name(tgt, h->from) ||
-		    mg_map_has(&r->view_new, ov->name) || mg_map_has(&r->view_old, nv->name))
+		    !claim(&r->view_new, &r->view_old, ov->name, nv->name))
 			continue;
-		mg_map_put(&r->view_new, ov->name, (void *)nv->name);
-		mg_map_put(&r->view_old, nv->name, (void *)ov->name);
 		op = new_object_op(d, ops, MG_DIFF_RENAME_VIEW, nv->name, cur, tgt);
 		op->old_object = ov; /* the objects are set by rename_view */
 		mg_vec_push(view_ops, op);
@@ -814,15 +812,13 @@ static void hint_tables(mg_diff *d, renames *r, const mg_catalog *cur, const mg_
 	for (size_t i = 0; i < opts->nrenames; i++) {
 		const mg_diff_rename *h = &opts->renames[i];
 		const mg_table *ot, *nt;
-		if (h->kind != MG_RENAME_TABLE || !h->table || !h->from || !strcmp(h->table, h->from))
+		if (!object_hint(h, MG_RENAME_TABLE))
 			continue;
 		ot = mg_catalog_table(cur, h->from);
 		nt = mg_catalog_table(tgt, h->table);
 		if (!ot || !nt || claimed_name(cur, h->table) || claimed_name(tgt, h->from) ||
-		    mg_map_has(&r->table_new, ot->name) || mg_map_has(&r->table_old, nt->name))
+		    !claim(&r->table_new, &r->table_old, ot->name, nt->name))
 			continue;
-		mg_map_put(&r->table_new, ot->name, (void *)nt->name);
-		mg_map_put(&r->table_old, nt->name, (void *)ot->name);
 		mg_vec_push(table_ops, new_op(d, ops, MG_DIFF_RENAME_TABLE, ot, nt));
 	}
 }
@@ -885,16 +881,13 @@ static void hint_enums(mg_diff *d, renames *r, const mg_catalog *cur, const mg_c
 		const mg_diff_rename *h = &opts->renames[i];
 		const mg_enum *oe, *ne;
 		mg_diff_op *op;
-		if (h->kind != MG_RENAME_ENUM || !h->table || !h->from || !strcmp(h->table, h->from))
+		if (!object_hint(h, MG_RENAME_ENUM))
 			continue;
 		oe = find_enum(cur, h->from);
 		ne = find_enum(tgt, h->table);
 		if (!oe || !ne || find_enum(cur, h->table) || find_enum(tgt, h->from) ||
-		    mg_map_has(&r->enum_new, oe->name) || mg_map_has(&r->enum_old, ne->name) ||
-		    used_by_functions(cur, oe->name))
+		    used_by_functions(cur, oe->name) || !claim(&r->enum_new, &r->enum_old, oe->name, ne->name))
 			continue;
-		mg_map_put(&r->enum_new, oe->name, (void *)ne->name);
-		mg_map_put(&r->enum_old, ne->name, (void *)oe->name);
 		op = new_object_op(d, ops, MG_DIFF_RENAME_ENUM, ne->name, cur, tgt);
 		op->old_object = oe;
 		mg_vec_push(type_ops, op);
@@ -918,9 +911,9 @@ static void hint_labels(mg_diff *d, renames *r, const mg_catalog *cur, const mg_
 		old = mg_map_get(&r->enum_old, h->table);
 		if (!(ne = find_enum(tgt, h->table)) || !(oe = find_enum(cur, old ? old : h->table)))
 			continue;
-		ol = find_label(oe, h->from);
-		nl = find_label(ne, h->to);
-		if (!ol || !nl || find_label(oe, h->to) || find_label(ne, h->from) ||
+		ol = mg_diff_enum_label(oe, h->from);
+		nl = mg_diff_enum_label(ne, h->to);
+		if (!ol || !nl || mg_diff_enum_label(oe, h->to) || mg_diff_enum_label(ne, h->from) ||
 		    mg_map_has(&r->label_new, pair_key(r, oe->name, ol)) ||
 		    mg_map_has(&r->label_to, pair_key(r, oe->name, nl)))
 			continue;
@@ -1122,7 +1115,7 @@ static const char *only_missing(const mg_enum *a, const mg_enum *b, size_t *at)
 	const char *found = NULL;
 
 	for (size_t i = 0; i < a->nlabels; i++) {
-		if (find_label(b, a->labels[i]))
+		if (mg_diff_enum_label(b, a->labels[i]))
 			continue;
 		if (found)
 			return NULL;
@@ -1226,23 +1219,15 @@ const char *mg_diff_proposal_at(const mg_diff *d, size_t i)
 
 int mg_diff_from_empty(const mg_catalog *target, mg_diff **out, mg_error *err)
 {
-	mg_catalog_impl *c = mg_xcalloc(1, sizeof(*c));
+	/* An empty catalog like target, owned by the diff (freed with it,
+	 * like a renamed copy). */
+	mg_catalog *empty = mg_catalog_new_empty(target, target->schema);
 	int rc;
 
-	/* An empty catalog of target's dialect and schema, owned by the diff
-	 * (freed with it, like a renamed copy). */
-	mg_arena_init(&c->arena);
-	mg_map_init(&c->table_map);
-	mg_map_init(&c->view_map);
-	mg_map_init(&c->excluded);
-	c->pub.dialect = target->dialect;
-	c->pub.server_version = target->server_version;
-	c->pub.mariadb = target->mariadb;
-	c->pub.schema = target->schema;
-	if ((rc = mg_diff_catalogs(&c->pub, target, NULL, out, err)) != MG_OK) {
-		mg_catalog_free(&c->pub);
+	if ((rc = mg_diff_catalogs(empty, target, NULL, out, err)) != MG_OK) {
+		mg_catalog_free(empty);
 		return rc;
 	}
-	(*out)->renamed = &c->pub;
+	(*out)->renamed = empty;
 	return MG_OK;
 }

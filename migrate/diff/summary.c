@@ -73,6 +73,20 @@ static void put_list(mg_buf *out, const char **items, size_t n)
 
 static void put_quoted(mg_buf *out, const char *s);
 
+/* The name of obj, an object of the kind a RENAME_INDEX, RENAME_VIEW or
+ * RENAME_ENUM op renames (old_object or new_object). */
+static const char *renamed_object_name(const mg_diff_op *op, const void *obj)
+{
+	switch (op->kind) {
+	case MG_DIFF_RENAME_INDEX:
+		return ((const mg_index *)obj)->name;
+	case MG_DIFF_RENAME_VIEW:
+		return ((const mg_view *)obj)->name;
+	default:
+		return ((const mg_enum *)obj)->name;
+	}
+}
+
 void mg_diff_op_object(const mg_diff_op *op, mg_buf *out)
 {
 	mg_buf_puts(out, op->table);
@@ -112,7 +126,7 @@ void mg_diff_op_object(const mg_diff_op *op, mg_buf *out)
 		mg_buf_printf(out, ".%s", op->new_column->name);
 		break;
 	case MG_DIFF_RENAME_INDEX:
-		mg_buf_printf(out, ".%s", ((const mg_index *)op->new_object)->name);
+		mg_buf_printf(out, ".%s", renamed_object_name(op, op->new_object));
 		break;
 	case MG_DIFF_RENAME_ENUM_VALUE:
 		mg_buf_putc(out, '.');
@@ -268,13 +282,9 @@ void mg_diff_op_detail(const mg_diff_op *op, mg_buf *out)
 		mg_buf_printf(out, "renamed from %s", op->old_column->name);
 		break;
 	case MG_DIFF_RENAME_INDEX:
-		mg_buf_printf(out, "renamed from %s", ((const mg_index *)op->old_object)->name);
-		break;
 	case MG_DIFF_RENAME_VIEW:
-		mg_buf_printf(out, "renamed from %s", ((const mg_view *)op->old_object)->name);
-		break;
 	case MG_DIFF_RENAME_ENUM:
-		mg_buf_printf(out, "renamed from %s", ((const mg_enum *)op->old_object)->name);
+		mg_buf_printf(out, "renamed from %s", renamed_object_name(op, op->old_object));
 		break;
 	case MG_DIFF_RENAME_ENUM_VALUE:
 		mg_buf_puts(out, "renamed from ");
@@ -342,7 +352,7 @@ void mg_diff_op_describe(const mg_diff_op *op, mg_buf *out)
 	mg_buf_printf(out, "%c %s ", forms[op->kind].sign, forms[op->kind].noun);
 	mg_diff_op_object(op, out);
 	if (op->kind == MG_DIFF_CREATE_TABLE || op->kind == MG_DIFF_DROP_TABLE ||
-	    (op->kind >= MG_DIFF_CREATE_VIEW && op->kind < MG_DIFF_RENAME_TABLE))
+	    (op->kind >= MG_DIFF_CREATE_VIEW && !mg_diff_is_rename(op->kind)))
 		return;
 	mg_buf_puts(out, ": ");
 	mark = out->len;
