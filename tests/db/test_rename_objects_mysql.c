@@ -20,7 +20,7 @@ static const char *ro_triggers(const char *v)
 /* The trigger logs how many active users the view shows. */
 static void ro_trigger_works(mg_test_project *f, const char *v, int id)
 {
-	char sql[256], want[32];
+	char sql[256], want[256];
 
 	snprintf(sql, sizeof(sql), "INSERT INTO users (id, name, active) VALUES (%d, 'u%d', 1)", id, id);
 	mg_test_exec1_ok(f->db, sql);

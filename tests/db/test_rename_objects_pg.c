@@ -23,7 +23,7 @@ static const char *ro_triggers(const char *v)
 
 static void ro_trigger_works(mg_test_project *f, const char *v, int id)
 {
-	char sql[256], want[32];
+	char sql[256], want[256];
 
 	snprintf(sql, sizeof(sql), "INSERT INTO %s (id, name) VALUES (%d, 'u%d')", v, id, id);
 	mg_test_exec1_ok(f->db, sql);
