@@ -95,6 +95,10 @@ int mg_cli_need_config(mg_cli *cli);
 int mg_cli_need_db(mg_cli *cli);
 /* Loads the revision graph from the configured version folders (once). */
 int mg_cli_need_graph(mg_cli *cli);
+/* The cache root (config cache_dir: the models' normalised catalogs, the
+ * revision-header cache), or NULL when --no-cache or MIGRATE_NO_CACHE=1
+ * bypass it. */
+const char *mg_cli_cache_dir(const mg_cli *cli);
 
 /* Sets cli->err and returns code: shorthand for commands. */
 int mg_cli_fail(mg_cli *cli, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -123,8 +123,17 @@ int mg_cli_need_graph(mg_cli *cli)
 		return MG_OK;
 	if ((rc = mg_cli_need_config(cli)) != MG_OK)
 		return rc;
-	return mg_graph_load(&cli->graph, cli->config.version_locations,
-			     cli->config.n_version_locations, &cli->err);
+	return mg_graph_load_cached(&cli->graph, cli->config.version_locations,
+				    cli->config.n_version_locations, mg_cli_cache_dir(cli), &cli->err);
+}
+
+const char *mg_cli_cache_dir(const mg_cli *cli)
+{
+	const char *env = getenv("MIGRATE_NO_CACHE");
+
+	if (cli->no_cache || (env && *env && strcmp(env, "0") != 0))
+		return NULL;
+	return cli->config.cache_dir;
 }
 
 /* Global options may stand anywhere before "--"; they are removed from argv

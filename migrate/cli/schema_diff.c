@@ -39,15 +39,6 @@ void mg_cli_exec_options(mg_cli *cli, mg_exec_options *o)
 	o->lock_name = cli->url.database;
 }
 
-const char *mg_cli_models_cache_dir(const mg_cli *cli)
-{
-	const char *env = getenv("MIGRATE_NO_CACHE");
-
-	if (cli->no_cache || (env && *env && strcmp(env, "0") != 0))
-		return NULL;
-	return cli->config.cache_dir;
-}
-
 void mg_schema_cmp_finish(mg_schema_cmp *c)
 {
 	free(c->sd);
@@ -163,7 +154,7 @@ static int load_models(mg_cli *cli, const compare_setup *s, const char *path, mg
 	mo.placeholder_values = s->values;
 	mo.nplaceholders = s->n;
 	mo.interrupted = &interrupted;
-	mo.cache_dir = mg_cli_models_cache_dir(cli);
+	mo.cache_dir = mg_cli_cache_dir(cli);
 	mo.schemas = s->schemas;
 	mo.home_name = s->home;
 

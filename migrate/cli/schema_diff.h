@@ -48,9 +48,6 @@ typedef struct mg_schema_cmp {
  * is released on failure.
  */
 int mg_cli_schema_compare(mg_cli *cli, mg_schema_cmp *out);
-/* The models cache's root (config cache_dir), or NULL when --no-cache or
- * MIGRATE_NO_CACHE=1 bypass it. */
-const char *mg_cli_models_cache_dir(const mg_cli *cli);
 /* Fills c->sd and the totals from c->pairs (after the diffs are set). */
 void mg_schema_cmp_finish(mg_schema_cmp *c);
 void mg_schema_cmp_release(mg_schema_cmp *c);

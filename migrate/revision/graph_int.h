@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "migrate/graph.h"
 #include "util/arena.h"
@@ -51,6 +52,20 @@ int mg_rev_parse_sql(mg_arena *a, const char *path, const char *text, size_t len
 		     mg_revision **out, mg_rev_lines *lines, mg_error *err);
 int mg_rev_parse_c(mg_arena *a, const char *path, const char *text, size_t len,
 		   mg_revision **out, mg_rev_lines *lines, mg_error *err);
+
+/* The revision-header cache (header_cache.c). mg_hcache_open returns NULL
+ * when cache_dir is NULL; every function accepts a NULL cache. lookup: 1
+ * and *rev (NULL for a file that is not a revision) rebuilt in a, when the
+ * cached stat equals st; 0 to read the file. record: what parsing gave for
+ * a file read (st taken before reading it). close writes the new cache
+ * when loaded is set and something changed. */
+typedef struct mg_hcache mg_hcache;
+mg_hcache *mg_hcache_open(const char *cache_dir, const char *const *dirs, size_t ndirs);
+int mg_hcache_lookup(mg_hcache *c, const char *path, const struct stat *st, mg_arena *a, mg_revision **rev,
+		     mg_rev_lines *lines);
+void mg_hcache_record(mg_hcache *c, const char *path, const struct stat *st, const mg_revision *rev,
+		      const mg_rev_lines *lines);
+void mg_hcache_close(mg_hcache *c, int loaded);
 
 /* 1 when s is a valid revision id ([A-Za-z0-9_]+). */
 int mg_rev_id_valid(const char *s, size_t len);

@@ -70,31 +70,44 @@ typedef struct loader {
 	mg_rev_lines *lines;
 	size_t lines_cap;
 	mg_buf content;   /* reused for every file */
+	mg_hcache *cache; /* NULL: every file is read */
 	mg_error *err;
 } loader;
 
-static int add_file(loader *ld, const char *path, const char *text, size_t len)
+static void push_rev(loader *ld, mg_revision *rev, const mg_rev_lines *lines)
 {
-	size_t plen = strlen(path);
-	mg_revision *rev = NULL;
-	mg_rev_lines lines = { 0 };
-	int rc;
-
-	if (plen > 4 && strcmp(path + plen - 4, ".sql") == 0)
-		rc = mg_rev_parse_sql(ld->arena, path, text, len, &rev, &lines, ld->err);
-	else if (plen > 2 && strcmp(path + plen - 2, ".c") == 0)
-		rc = mg_rev_parse_c(ld->arena, path, text, len, &rev, &lines, ld->err);
-	else
-		return MG_OK;
-	if (rc != MG_OK || !rev)
-		return rc;
 	if (ld->revs.len == ld->lines_cap) {
 		ld->lines_cap = ld->lines_cap ? ld->lines_cap * 2 : 64;
 		ld->lines = mg_xrealloc(ld->lines, ld->lines_cap * sizeof(*ld->lines));
 	}
-	ld->lines[ld->revs.len] = lines;
+	ld->lines[ld->revs.len] = *lines;
 	mg_vec_push(&ld->revs, rev);
+}
+
+/* Parses one file's text; *rev NULL when it is not a revision file. */
+static int parse_file(loader *ld, const char *path, const char *text, size_t len, mg_revision **rev,
+		      mg_rev_lines *lines)
+{
+	size_t plen = strlen(path);
+
+	*rev = NULL;
+	memset(lines, 0, sizeof(*lines));
+	if (plen > 4 && strcmp(path + plen - 4, ".sql") == 0)
+		return mg_rev_parse_sql(ld->arena, path, text, len, rev, lines, ld->err);
+	if (plen > 2 && strcmp(path + plen - 2, ".c") == 0)
+		return mg_rev_parse_c(ld->arena, path, text, len, rev, lines, ld->err);
 	return MG_OK;
+}
+
+static int add_file(loader *ld, const char *path, const char *text, size_t len)
+{
+	mg_revision *rev;
+	mg_rev_lines lines;
+	int rc = parse_file(ld, path, text, len, &rev, &lines);
+
+	if (rc == MG_OK && rev)
+		push_rev(ld, rev, &lines);
+	return rc;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -116,6 +129,40 @@ static int ends_with(const char *s, const char *suffix)
 
 /* Files of a folder sorted by name, then its subfolders sorted (as
  * Alembic's os.walk with sorted names). Hidden entries are skipped. */
+/* One revision file: from the header cache when its stat is unchanged
+ * (one fstatat), else read and parsed (and recorded for the next load). */
+static int read_file(loader *ld, int dfd, const char *name, const char *full)
+{
+	struct stat st;
+	mg_revision *rev;
+	mg_rev_lines lines;
+	int fd, rc, cached = ld->cache && fstatat(dfd, name, &st, 0) == 0;
+
+	if (cached && mg_hcache_lookup(ld->cache, full, &st, ld->arena, &rev, &lines)) {
+		if (rev)
+			push_rev(ld, rev, &lines);
+		return MG_OK;
+	}
+	/* The stat above was taken before the read: a change after it shows
+	 * as another stat on the next load (git's order). */
+	fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || read_fd(fd, &ld->content) != 0) {
+		rc = mg_error_set(ld->err, MG_EIO, "cannot read '%s': %s", full, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return rc;
+	}
+	close(fd);
+	rc = parse_file(ld, full, ld->content.ptr, ld->content.len, &rev, &lines);
+	if (rc != MG_OK)
+		return rc;
+	if (cached)
+		mg_hcache_record(ld->cache, full, &st, rev, &lines);
+	if (rev)
+		push_rev(ld, rev, &lines);
+	return MG_OK;
+}
+
 static int walk_dir(loader *ld, int dfd, const char *path)
 {
 	DIR *d = fdopendir(dfd);
@@ -145,19 +192,8 @@ static int walk_dir(loader *ld, int dfd, const char *path)
 	}
 	mg_vec_sort(&files, cmp_str);
 	mg_vec_sort(&dirs, cmp_str);
-	for (size_t i = 0; i < files.len && rc == MG_OK; i++) {
-		const char *name = files.items[i];
-		char *full = mg_arena_printf(ld->arena, "%s/%s", path, name);
-		int fd = openat(dirfd(d), name, O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || read_fd(fd, &ld->content) != 0) {
-			rc = mg_error_set(ld->err, MG_EIO, "cannot read '%s': %s", full, strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			break;
-		}
-		close(fd);
-		rc = add_file(ld, full, ld->content.ptr, ld->content.len);
-	}
+	for (size_t i = 0; i < files.len && rc == MG_OK; i++)
+		rc = read_file(ld, dirfd(d), files.items[i], mg_arena_printf(ld->arena, "%s/%s", path, (char *)files.items[i]));
 	for (size_t i = 0; i < dirs.len && rc == MG_OK; i++) {
 		const char *name = dirs.items[i];
 		char *full = mg_arena_printf(ld->arena, "%s/%s", path, name);
@@ -540,11 +576,18 @@ static void loader_release(loader *ld)
 
 int mg_graph_load(mg_graph **out, const char *const *dirs, size_t ndirs, mg_error *err)
 {
+	return mg_graph_load_cached(out, dirs, ndirs, NULL, err);
+}
+
+int mg_graph_load_cached(mg_graph **out, const char *const *dirs, size_t ndirs, const char *cache_dir,
+			 mg_error *err)
+{
 	mg_graph *g = graph_new();
-	loader ld = { &g->arena, MG_VEC_INIT, NULL, 0, MG_BUF_INIT, err };
+	loader ld = { &g->arena, MG_VEC_INIT, NULL, 0, MG_BUF_INIT, NULL, err };
 	int rc = MG_OK;
 
 	*out = NULL;
+	ld.cache = mg_hcache_open(cache_dir, dirs, ndirs);
 	for (size_t i = 0; i < ndirs && rc == MG_OK; i++) {
 		int fd = open(dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0) {
@@ -555,6 +598,7 @@ int mg_graph_load(mg_graph **out, const char *const *dirs, size_t ndirs, mg_erro
 	}
 	if (rc == MG_OK)
 		rc = build_graph(g, &ld, err);
+	mg_hcache_close(ld.cache, rc == MG_OK);
 	loader_release(&ld);
 	if (rc != MG_OK) {
 		mg_graph_free(g);
@@ -568,7 +612,7 @@ int mg_graph_load_texts(mg_graph **out, const char *const *names, const char *co
 			size_t n, mg_error *err)
 {
 	mg_graph *g = graph_new();
-	loader ld = { &g->arena, MG_VEC_INIT, NULL, 0, MG_BUF_INIT, err };
+	loader ld = { &g->arena, MG_VEC_INIT, NULL, 0, MG_BUF_INIT, NULL, err };
 	int rc = MG_OK;
 
 	*out = NULL;

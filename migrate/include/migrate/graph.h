@@ -114,6 +114,13 @@ void mg_revlist_release(mg_revlist *l);
  * A folder that does not exist is MG_EIO; an empty folder is an empty graph.
  */
 int mg_graph_load(mg_graph **out, const char *const *dirs, size_t ndirs, mg_error *err);
+/* The same, reusing what parsing each unchanged file gave last time from a
+ * header cache under cache_dir/graph/ (revision/header_cache.c: a file is
+ * unchanged while its size, mtime, ctime, inode and device are; files
+ * changed in the last 2 seconds are always read). cache_dir NULL: no cache.
+ * The cache never makes a load fail. */
+int mg_graph_load_cached(mg_graph **out, const char *const *dirs, size_t ndirs, const char *cache_dir,
+			 mg_error *err);
 
 /* The same graph built from in-memory files (tests, and `check --against
  * REF` which reads blobs): names[i] is the path used in messages and to
