@@ -726,15 +726,25 @@ static void compare_views(ctx *x)
 
 /* A BEGIN ATOMIC body reading a table whose columns change or a view
  * dropped and created again holds them as a view would (PostgreSQL
- * refuses the change): the function is dropped before and created after,
- * as it is. */
-static void force_parsed_bodies(ctx *x)
+ * refuses the change); a function whose arguments, result or text name an
+ * enum type that is rebuilt holds the old type (its DROP would fail): the
+ * function is dropped before and created after, as it is. */
+static bool function_held(ctx *x, const mg_function *f)
+{
+	if (body_parsed(x, f) &&
+	    (mentions_any(&x->changed, f->definition) || mentions_any(&x->views_recreated, f->definition)))
+		return true;
+	return x->d->dialect == MG_DIALECT_POSTGRESQL &&
+	       (mentions_any(&x->retyped, f->signature) || mentions_any(&x->retyped, f->result) ||
+		mentions_any(&x->retyped, f->definition));
+}
+
+static void force_held_functions(ctx *x)
 {
 	for (size_t i = 0; i < x->cur->nfunctions; i++) {
 		const mg_function *o = x->cur->functions[i], *n;
-		if (!body_parsed(x, o) || mg_map_has(&x->functions, o->signature) ||
-		    !(n = mg_catalog_function(x->tgt, o->signature)) ||
-		    !(mentions_any(&x->changed, o->definition) || mentions_any(&x->views_recreated, o->definition)))
+		if (mg_map_has(&x->functions, o->signature) || !(n = mg_catalog_function(x->tgt, o->signature)) ||
+		    !function_held(x, o))
 			continue;
 		drop_function(x, o);
 		create_function(x, n);
@@ -1022,7 +1032,7 @@ void mg_diff_compare_objects(mg_diff *d, const mg_catalog *cur, const mg_catalog
 	unhook_early(&x);
 	compare_functions(&x);
 	compare_views(&x);
-	force_parsed_bodies(&x);
+	force_held_functions(&x);
 	compare_triggers(&x);
 	compare_events(&x);
 

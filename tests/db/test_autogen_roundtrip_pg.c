@@ -163,8 +163,13 @@ static void test_identity__empty_table_starts_at_one(void **state)
 
 /* What names the labels: a check (kept), a check that may change, a
  * default, a partial index, an expression index, a plain index, an array
- * column with a default, a view, a view over it, a trigger's WHEN. */
+ * column with a default, a view, a view over it, a trigger's WHEN, a
+ * BEGIN ATOMIC body and a PL/pgSQL function taking the type. */
 static const char en_objects[] =
+	"CREATE FUNCTION is_done(s ticket_state) RETURNS boolean LANGUAGE sql IMMUTABLE\n"
+	"    BEGIN ATOMIC SELECT s = 'done'; END;\n"
+	"CREATE FUNCTION state_name(s ticket_state) RETURNS text LANGUAGE plpgsql AS $$\n"
+	"BEGIN RETURN s::text; END $$;\n"
 	"CREATE INDEX ix_open ON tickets (id) WHERE state = 'open';\n"
 	"CREATE INDEX ix_is_done ON tickets ((state = 'done'));\n"
 	"CREATE INDEX ix_state ON tickets (state);\n"
@@ -199,6 +204,9 @@ static const char en_want[] = "1:open:{open,done},2:done:{done},3:done";
 static void en_dependants_work(mg_test_project *f)
 {
 	assert_string_equal(rt_value(f, "SELECT string_agg(id::text, ',' ORDER BY id) FROM done_ids"), "2,3");
+	assert_string_equal(rt_value(f, "SELECT string_agg(state_name(state), ',' ORDER BY id) FROM tickets "
+				       "WHERE is_done(state)"),
+			    "done,done");
 	mg_test_exec1_ok(f->db, "UPDATE tickets SET state = state WHERE id IN (1, 3)");
 	assert_string_equal(rt_value(f, "SELECT string_agg(id::text, ',') FROM ticket_log"), "3");
 	mg_test_exec1_ok(f->db, "DELETE FROM ticket_log");

@@ -33,7 +33,8 @@
  * then drop the checks and indexes naming an enum type whose labels change
  * (they are added again in 6, each way: the type's rebuild retypes the
  * columns, which PostgreSQL refuses while they compare them with the old
- * type; views and triggers naming it are recreated likewise), then create
+ * type; views, triggers and PostgreSQL functions naming it are recreated
+ * likewise), then create
  * extensions, enums, domains, sequences (and
  * alter them; enum value changes here, before the columns); after 8, drop
  * sequences, domains, enums, extensions, then create functions, views
