@@ -123,6 +123,35 @@ static void test_identity__switched(void **state)
 	assert_string_equal(rt_value(f, "SELECT concat_ws(':', id, a, b) FROM counters WHERE d = 1"), "8:9:10");
 }
 
+/* --c: no op call makes a column serial or an identity, so the SQL above
+ * runs through migrate_execute_for; the C revision runs both ways. */
+static void test_identity__c_revision(void **state)
+{
+	mg_test_project *f = *state;
+	const rt_case c = { id_before, id_rows, id_after, id_query, "1:10:5:7,4:20:8", NULL, NULL };
+	char *file, path[4200];
+	FILE *p;
+
+	rt_start(f, &c);
+	mg_test_write(f->dir, "models.sql", id_after);
+	mg_test_migrate_ok(f->dir, "revision", "--autogenerate", "--c", "--rev-id", "rtc", "-m", "identity");
+	snprintf(path, sizeof(path), "ls %s/versions/rtc_*.c", f->dir);
+	p = popen(path, "r");
+	assert_non_null(fgets(path, sizeof(path), p));
+	pclose(p);
+	path[strcspn(path, "\n")] = '\0';
+	file = mg_test_read(path);
+	assert_non_null(strstr(file, "migrate_execute_for(op, \"postgresql\""));
+	assert_non_null(strstr(file, "CREATE SEQUENCE counters_id_seq AS integer OWNED BY counters.id;"));
+	free(file);
+	mg_test_migrate_ok(f->dir, "upgrade", "head");
+	rt_expect_exit(f, 0, "check", NULL);
+	mg_test_exec1_ok(f->db, "INSERT INTO counters (n) VALUES (9)");
+	assert_string_equal(rt_value(f, "SELECT concat_ws(':', id, big, n, m) FROM counters WHERE n = 9"), "5:21:9:9");
+	mg_test_exec1_ok(f->db, "DELETE FROM counters WHERE n = 9");
+	rt_downgrade(f, &c);
+}
+
 /* serial -> bigserial: the column and its sequence both widen. */
 static void test_identity__serial_widened(void **state)
 {
@@ -496,6 +525,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_identity__serial_and_identity_added, setup, mg_test_project_teardown),
 		cmocka_unit_test_setup_teardown(test_identity__switched, setup, mg_test_project_teardown),
+		cmocka_unit_test_setup_teardown(test_identity__c_revision, setup, mg_test_project_teardown),
 		cmocka_unit_test_setup_teardown(test_identity__serial_widened, setup, mg_test_project_teardown),
 		cmocka_unit_test_setup_teardown(test_identity__empty_table_starts_at_one, setup,
 						mg_test_project_teardown),
