@@ -443,8 +443,10 @@ static void compare_functions(ctx *x)
 		const mg_function *n = j < t->nfunctions ? t->functions[j] : NULL;
 		int cmp = !o ? 1 : !n ? -1 : function_cmp(o, n);
 		if (cmp <= 0 && mg_map_has(&x->early_functions, o->signature)) {
-			if (cmp == 0)
-				create_function(x, n), j++;
+			if (cmp == 0) {
+				create_function(x, n); /* dropped by emit_early */
+				j++;
+			}
 			i++;
 			continue;
 		}
@@ -639,8 +641,10 @@ static void compare_views(ctx *x)
 		mg_view *n = j < t->nviews ? t->views[j] : NULL;
 		int cmp = !o ? 1 : !n ? -1 : strcmp(o->name, n->name);
 		if (cmp <= 0 && mg_map_has(&x->early_views, o->name)) {
-			if (cmp == 0)
-				mg_map_put(&create, n->name, n), j++;
+			if (cmp == 0) {
+				mg_map_put(&create, n->name, n); /* dropped by emit_early */
+				j++;
+			}
 			i++;
 		} else if (cmp < 0) {
 			mg_map_put(&drop, o->name, o);
@@ -773,8 +777,11 @@ static void compare_triggers(ctx *x)
 		const mg_trigger *n = j < t->ntriggers ? t->triggers[j] : NULL;
 		int cmp = !o ? 1 : !n ? -1 : trigger_cmp(o, n);
 		if (cmp <= 0 && mg_map_has(&x->early_triggers, trigger_label(x, o))) {
-			if (cmp == 0)
-				emit(x, L_CREATE_TRIGGER, MG_DIFF_CREATE_TRIGGER, trigger_label(x, n), NULL, n), j++;
+			if (cmp == 0) {
+				/* dropped by emit_early */
+				emit(x, L_CREATE_TRIGGER, MG_DIFF_CREATE_TRIGGER, trigger_label(x, n), NULL, n);
+				j++;
+			}
 			i++;
 			continue;
 		}
