@@ -3,7 +3,8 @@
  * test_autogen_common.h): a generated schema of 60 tables with
  * AUTO_INCREMENT, many types, enums, defaults, generated columns, prefix
  * and (MySQL 8) expression indexes, checks, foreign keys with actions,
- * table and column comments.
+ * table and column comments; views over tables and over a view, a
+ * function, a procedure, a trigger (BEGIN ... END) and an event.
  */
 #include "test_autogen_common.h"
 
@@ -64,6 +65,59 @@ static void gen_models(mg_buf *out, ag_mutation m, int mariadb)
 	}
 	if (m == AG_ADD_TABLE)
 		mg_buf_puts(out, "CREATE TABLE ${schema}.extra_table (id int PRIMARY KEY, name text NOT NULL);\n");
+
+	/* A function a view calls, a view over two tables, a view over that
+	 * view. */
+	mg_buf_printf(out, "CREATE FUNCTION ag_label(c varchar(32), q int) RETURNS varchar(64) DETERMINISTIC\n"
+			   "    COMMENT 'code and quantity' RETURN CONCAT(c, '%s', q);\n",
+		      m == AG_FUNCTION_BODY ? "/" : ":");
+	mg_buf_printf(out, "CREATE VIEW v_pairs AS\n"
+			   "    SELECT c.id, c.code, p.code AS parent_code, ag_label(c.code, c.qty) AS label\n"
+			   "    FROM t_25 c JOIN t_24 p ON p.id = c.parent_id\n"
+			   "    WHERE c.qty %s 0;\n",
+		      m == AG_VIEW_QUERY ? ">" : ">=");
+	mg_buf_puts(out, "CREATE VIEW v_pairs_labelled AS\n"
+			 "    SELECT id, label FROM v_pairs WHERE parent_code IS NOT NULL;\n");
+	/* A procedure and a row trigger with BEGIN ... END bodies. */
+	mg_buf_puts(out, "DELIMITER //\n"
+			 "CREATE PROCEDURE ag_trim(IN keep int, OUT removed bigint)\n"
+			 "BEGIN\n"
+			 "    DELETE FROM t_30 WHERE qty > keep;\n"
+			 "    SET removed = ROW_COUNT();\n"
+			 "END//\n");
+	if (m != AG_DROP_TRIGGER)
+		mg_buf_puts(out, "CREATE TRIGGER tr_t_22_touch BEFORE UPDATE ON t_22 FOR EACH ROW\n"
+				 "BEGIN\n"
+				 "    IF NEW.qty < 0 THEN SET NEW.qty = 0; END IF;\n"
+				 "    SET NEW.local_at = NOW(3);\n"
+				 "END//\n");
+	mg_buf_puts(out, "DELIMITER ;\n");
+	/* An event: made whether the scheduler runs or not; disabled, so a
+	 * running scheduler leaves the rows alone. */
+	mg_buf_printf(out, "CREATE EVENT ev_trim ON SCHEDULE EVERY %d DAY ON COMPLETION PRESERVE DISABLE\n"
+			   "    COMMENT 'trims t_30' DO DELETE FROM t_30 WHERE qty < 0;\n",
+		      m == AG_EVENT_SCHEDULE ? 2 : 1);
+}
+
+static const char *seed_rows(void)
+{
+	return "INSERT INTO t_24 (code) VALUES ('p1'), ('p2');\n"
+	       "INSERT INTO t_25 (id, code, qty, parent_id) SELECT id, CONCAT('c', id), id, id FROM t_24;\n"
+	       "INSERT INTO t_30 (code, qty) VALUES ('a', 1), ('b', 2);\n"
+	       "INSERT INTO t_22 (code) VALUES ('a');\n"
+	       "UPDATE t_22 SET qty = 2;\n";
+}
+
+static const char *rows_query(void)
+{
+	return "SELECT CONCAT((SELECT GROUP_CONCAT(code ORDER BY code) FROM t_30), ';',"
+	       " (SELECT GROUP_CONCAT(id, label ORDER BY id) FROM v_pairs_labelled), ';',"
+	       " (SELECT qty FROM t_22), ';', (SELECT local_at IS NOT NULL FROM t_22))";
+}
+
+static ag_objects expected_objects(void)
+{
+	return (ag_objects){ .views = 2, .functions = 2, .triggers = 1, .events = 1 };
 }
 
 static const char *expected_line(ag_mutation m)
@@ -82,6 +136,10 @@ static const char *expected_line(ag_mutation m)
 	case AG_DROP_CHECK: return "- check t_11.ck_t_11_qty";
 	case AG_FK_ACTION: return "foreign key t_12.fk_t_12_parent";
 	case AG_TABLE_COMMENT: return "~ comment on table t_13";
+	case AG_VIEW_QUERY: return "~ view v_pairs\n";
+	case AG_FUNCTION_BODY: return "- function ag_label\n+ function ag_label\n";
+	case AG_DROP_TRIGGER: return "- trigger t_22.tr_t_22_touch\n";
+	case AG_EVENT_SCHEDULE: return "- event ev_trim\n+ event ev_trim\n";
 	default: return NULL;
 	}
 }

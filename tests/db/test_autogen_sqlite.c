@@ -1,6 +1,7 @@
 /*
  * Autogenerate's fixed point on SQLite (cases in test_autogen_common.h):
- * a generated schema of 60 tables with every kind the SQLite catalog holds.
+ * a generated schema of 60 tables with every kind the SQLite catalog holds:
+ * views over tables and over a view, a trigger (BEGIN ... END).
  */
 #include "test_autogen_common.h"
 
@@ -55,6 +56,40 @@ static void gen_models(mg_buf *out, ag_mutation m, int mariadb)
 	}
 	if (m == AG_ADD_TABLE)
 		mg_buf_puts(out, "CREATE TABLE extra_table (id integer PRIMARY KEY, name text NOT NULL);\n");
+
+	/* A view over two tables, a view over that view, a trigger. */
+	mg_buf_printf(out, "CREATE VIEW v_pairs AS\n"
+			   "    SELECT c.id, c.code, p.code AS parent_code, c.code || ':' || c.qty AS label\n"
+			   "    FROM t_25 c JOIN t_24 p ON p.id = c.parent_id\n"
+			   "    WHERE c.qty %s 0;\n",
+		      m == AG_VIEW_QUERY ? ">" : ">=");
+	mg_buf_puts(out, "CREATE VIEW v_pairs_labelled AS\n"
+			 "    SELECT id, label FROM v_pairs WHERE parent_code IS NOT NULL;\n");
+	if (m != AG_DROP_TRIGGER)
+		mg_buf_puts(out, "CREATE TRIGGER tr_t_22_touch AFTER UPDATE OF qty ON t_22\n"
+				 "BEGIN\n"
+				 "    UPDATE t_22 SET at = CURRENT_TIMESTAMP WHERE id = new.id;\n"
+				 "    UPDATE t_22 SET qty = 0 WHERE id = new.id AND new.qty < 0;\n"
+				 "END;\n");
+}
+
+static const char *seed_rows(void)
+{
+	return "INSERT INTO t_24 (code) VALUES ('p1'), ('p2');\n"
+	       "INSERT INTO t_25 (code, qty, parent_id) SELECT 'c' || id, id, id FROM t_24;\n"
+	       "INSERT INTO t_22 (code) VALUES ('a');\n"
+	       "UPDATE t_22 SET qty = 2;\n";
+}
+
+static const char *rows_query(void)
+{
+	return "SELECT (SELECT group_concat(x) FROM (SELECT id || label AS x FROM v_pairs_labelled ORDER BY id))"
+	       " || ';' || (SELECT qty || '/' || (at IS NOT NULL) FROM t_22)";
+}
+
+static ag_objects expected_objects(void)
+{
+	return (ag_objects){ .views = 2, .triggers = 1 };
 }
 
 static const char *expected_line(ag_mutation m)
@@ -72,6 +107,8 @@ static const char *expected_line(ag_mutation m)
 	case AG_DROP_UNIQUE: return "- unique t_10.uq_t_10_code";
 	case AG_DROP_CHECK: return "- check t_11.ck_t_11_qty";
 	case AG_FK_ACTION: return "foreign key t_12.fk_t_12_parent";
+	case AG_VIEW_QUERY: return "- view v_pairs\n+ view v_pairs\n";
+	case AG_DROP_TRIGGER: return "- trigger t_22.tr_t_22_touch\n";
 	default: return NULL;
 	}
 }
