@@ -12,6 +12,7 @@
 
 #include "catalog/catalog_int.h"
 #include "util/buf.h"
+#include "util/map.h"
 
 typedef struct my_reader {
 	mg_catalog_impl *c;
@@ -248,31 +249,68 @@ static int read_indexes(my_reader *r, mg_error *err)
 	return rc;
 }
 
+/*
+ * Foreign keys in two queries joined here: MariaDB evaluates the join of
+ * REFERENTIAL_CONSTRAINTS with KEY_COLUMN_USAGE table by table (616 ms at
+ * 2,000 tables, most of a warm `check`), while each view alone takes
+ * 40-60 ms. The rules are keyed by table and constraint name.
+ */
+static int read_fk_rules(my_reader *r, mg_map *rules, mg_buf *keys, mg_rows *rows, int *upd, int *del,
+			 mg_error *err)
+{
+	static const char sql[] =
+		"SELECT TABLE_NAME AS tbl, CONSTRAINT_NAME AS name, UPDATE_RULE AS on_update,"
+		" DELETE_RULE AS on_delete"
+		" FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?";
+	static const char *const names[] = { "tbl", "name", "on_update", "on_delete" };
+	int idx[4], rc;
+	size_t *offsets;
+
+	rc = mg_cat_query(r->c, "foreign key rules", sql, 1, &r->schema, rows, err);
+	if (rc != MG_OK)
+		return rc;
+	if ((rc = mg_cat_cols(rows, names, idx, 4, err)) != MG_OK)
+		return rc;
+	/* Keys first, then the map: keys must not move once borrowed. */
+	offsets = mg_xcalloc(rows->nrows ? rows->nrows : 1, sizeof(*offsets));
+	for (size_t i = 0; i < rows->nrows; i++) {
+		offsets[i] = keys->len;
+		mg_buf_printf(keys, "%s%c%s", mg_rows_get(rows, i, idx[0]), '\x1f', mg_rows_get(rows, i, idx[1]));
+		mg_buf_putc(keys, '\0');
+	}
+	for (size_t i = 0; i < rows->nrows; i++)
+		mg_map_put(rules, keys->ptr + offsets[i], (void *)(rows->cells + i * rows->ncols));
+	free(offsets);
+	/* The map gives a row's cells: *upd and *del index them. */
+	*upd = idx[2];
+	*del = idx[3];
+	return MG_OK;
+}
+
 static int read_foreign_keys(my_reader *r, mg_error *err)
 {
 	static const char sql[] =
-		"SELECT k.TABLE_NAME AS tbl, k.CONSTRAINT_NAME AS name, k.ORDINAL_POSITION AS seq,"
-		" k.COLUMN_NAME AS col, k.REFERENCED_TABLE_SCHEMA AS ref_schema,"
-		" k.REFERENCED_TABLE_NAME AS ref_table, k.REFERENCED_COLUMN_NAME AS ref_col,"
-		" rc.UPDATE_RULE AS on_update, rc.DELETE_RULE AS on_delete"
-		" FROM information_schema.REFERENTIAL_CONSTRAINTS rc"
-		" JOIN information_schema.KEY_COLUMN_USAGE k"
-		"  ON k.CONSTRAINT_SCHEMA = rc.CONSTRAINT_SCHEMA"
-		"  AND k.CONSTRAINT_NAME = rc.CONSTRAINT_NAME AND k.TABLE_NAME = rc.TABLE_NAME"
-		" WHERE rc.CONSTRAINT_SCHEMA = ? AND k.REFERENCED_TABLE_NAME IS NOT NULL"
-		" ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION";
-	static const char *const names[] = { "tbl",       "name",    "seq",       "col",
-					     "ref_schema", "ref_table", "ref_col", "on_update",
-					     "on_delete" };
-	enum { TBL, NAME, SEQ, COL, REF_SCHEMA, REF_TABLE, REF_COL, ON_UPDATE, ON_DELETE, NCOLS };
-	int idx[NCOLS], rc;
-	mg_rows rows;
+		"SELECT TABLE_NAME AS tbl, CONSTRAINT_NAME AS name, ORDINAL_POSITION AS seq,"
+		" COLUMN_NAME AS col, REFERENCED_TABLE_SCHEMA AS ref_schema,"
+		" REFERENCED_TABLE_NAME AS ref_table, REFERENCED_COLUMN_NAME AS ref_col"
+		" FROM information_schema.KEY_COLUMN_USAGE"
+		" WHERE TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME IS NOT NULL"
+		" ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION";
+	static const char *const names[] = { "tbl", "name", "seq", "col", "ref_schema", "ref_table", "ref_col" };
+	enum { TBL, NAME, SEQ, COL, REF_SCHEMA, REF_TABLE, REF_COL, NCOLS };
+	int idx[NCOLS], rc, upd = 0, del = 0;
+	mg_rows rows, rule_rows;
+	mg_map rules;
+	mg_buf keys = MG_BUF_INIT, key = MG_BUF_INIT;
 	mg_foreign_key *fk = NULL;
 	size_t nref = 0;
 
-	rc = mg_cat_query(r->c, "foreign keys", sql, 1, &r->schema, &rows, err);
-	if (rc != MG_OK)
-		return rc;
+	mg_map_init(&rules);
+	memset(&rule_rows, 0, sizeof(rule_rows));
+	memset(&rows, 0, sizeof(rows));
+	if ((rc = read_fk_rules(r, &rules, &keys, &rule_rows, &upd, &del, err)) != MG_OK ||
+	    (rc = mg_cat_query(r->c, "foreign keys", sql, 1, &r->schema, &rows, err)) != MG_OK)
+		goto out;
 	rc = mg_cat_cols(&rows, names, idx, NCOLS, err);
 	for (size_t i = 0; rc == MG_OK && i < rows.nrows; i++) {
 		mg_catalog_impl *c = r->c;
@@ -281,12 +319,20 @@ static int read_foreign_keys(my_reader *r, mg_error *err)
 		if (!t)
 			continue;
 		if (same(mg_rows_get(&rows, i, idx[SEQ]), "1")) {
+			char **rule;
+			mg_buf_clear(&key);
+			mg_buf_printf(&key, "%s%c%s", mg_rows_get(&rows, i, idx[TBL]), '\x1f',
+				      mg_rows_get(&rows, i, idx[NAME]));
+			rule = mg_map_get(&rules, key.ptr);
+			fk = NULL;
+			if (!rule) /* no referential constraint of that name: not a foreign key */
+				continue;
 			fk = mg_arena_alloc(&c->arena, sizeof(*fk));
 			fk->name = mg_cat_str(c, mg_rows_get(&rows, i, idx[NAME]));
 			fk->ref_schema = mg_cat_str(c, mg_rows_get(&rows, i, idx[REF_SCHEMA]));
 			fk->ref_table = mg_cat_str(c, mg_rows_get(&rows, i, idx[REF_TABLE]));
-			fk->on_update = mg_cat_fk_action(mg_rows_get(&rows, i, idx[ON_UPDATE]));
-			fk->on_delete = mg_cat_fk_action(mg_rows_get(&rows, i, idx[ON_DELETE]));
+			fk->on_update = mg_cat_fk_action(rule[upd]);
+			fk->on_delete = mg_cat_fk_action(rule[del]);
 			nref = 0;
 			MG_CAT_PUSH(&c->arena, t->foreign_keys, t->nforeign_keys, fk);
 		}
@@ -297,7 +343,12 @@ static int read_foreign_keys(my_reader *r, mg_error *err)
 		MG_CAT_PUSH(&c->arena, fk->ref_columns, nref,
 			    mg_cat_str(c, mg_rows_get(&rows, i, idx[REF_COL])));
 	}
+out:
 	mg_rows_release(&rows);
+	mg_rows_release(&rule_rows);
+	mg_map_release(&rules);
+	mg_buf_release(&keys);
+	mg_buf_release(&key);
 	return rc;
 }
 

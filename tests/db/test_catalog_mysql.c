@@ -177,7 +177,7 @@ static void test_catalog_mysql_read__features(void **state)
 	assert_int_equal(fk->on_delete, MG_FK_SET_NULL);
 	assert_int_equal(fk->on_update, MG_FK_CASCADE);
 
-	assert_int_equal(cat->nqueries, 10);
+	assert_int_equal(cat->nqueries, 11);
 	assert_int_equal(cat->nviews + cat->nfunctions + cat->ntriggers + cat->nevents, 0);
 	mg_catalog_free(cat);
 }
@@ -279,7 +279,7 @@ static void test_catalog_mysql_read__objects(void **state)
 	assert_string_equal(e->definition, "DELETE FROM item WHERE n < 0");
 	assert_string_equal(e->comment, "nightly");
 
-	assert_int_equal(cat->nqueries, 10);
+	assert_int_equal(cat->nqueries, 11);
 	char *text = mg_test_dump(cat);
 	assert_non_null(strstr(text, "\nview labels (label varchar(20)) security INVOKER as "));
 	assert_non_null(strstr(text, "\nfunction add_one (`x` int, `y` varchar(10)) returns int"
