@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "catalog/catalog_int.h"
+#include "util/arena.h"
 #include "util/buf.h"
 #include "util/map.h"
 
@@ -255,7 +256,7 @@ static int read_indexes(my_reader *r, mg_error *err)
  * 2,000 tables, most of a warm `check`), while each view alone takes
  * 40-60 ms. The rules are keyed by table and constraint name.
  */
-static int read_fk_rules(my_reader *r, mg_map *rules, mg_buf *keys, mg_rows *rows, int *upd, int *del,
+static int read_fk_rules(my_reader *r, mg_map *rules, mg_arena *keys, mg_rows *rows, int *upd, int *del,
 			 mg_error *err)
 {
 	static const char sql[] =
@@ -264,24 +265,15 @@ static int read_fk_rules(my_reader *r, mg_map *rules, mg_buf *keys, mg_rows *row
 		" FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?";
 	static const char *const names[] = { "tbl", "name", "on_update", "on_delete" };
 	int idx[4], rc;
-	size_t *offsets;
 
 	rc = mg_cat_query(r->c, "foreign key rules", sql, 1, &r->schema, rows, err);
-	if (rc != MG_OK)
+	if (rc != MG_OK || (rc = mg_cat_cols(rows, names, idx, 4, err)) != MG_OK)
 		return rc;
-	if ((rc = mg_cat_cols(rows, names, idx, 4, err)) != MG_OK)
-		return rc;
-	/* Keys first, then the map: keys must not move once borrowed. */
-	offsets = mg_xcalloc(rows->nrows ? rows->nrows : 1, sizeof(*offsets));
-	for (size_t i = 0; i < rows->nrows; i++) {
-		offsets[i] = keys->len;
-		mg_buf_printf(keys, "%s%c%s", mg_rows_get(rows, i, idx[0]), '\x1f', mg_rows_get(rows, i, idx[1]));
-		mg_buf_putc(keys, '\0');
-	}
+	/* The map gives a row's cells; *upd and *del index them. */
 	for (size_t i = 0; i < rows->nrows; i++)
-		mg_map_put(rules, keys->ptr + offsets[i], (void *)(rows->cells + i * rows->ncols));
-	free(offsets);
-	/* The map gives a row's cells: *upd and *del index them. */
+		mg_map_put(rules,
+			   mg_arena_printf(keys, "%s\x1f%s", mg_rows_get(rows, i, idx[0]), mg_rows_get(rows, i, idx[1])),
+			   rows->cells + i * rows->ncols);
 	*upd = idx[2];
 	*del = idx[3];
 	return MG_OK;
@@ -301,11 +293,13 @@ static int read_foreign_keys(my_reader *r, mg_error *err)
 	int idx[NCOLS], rc, upd = 0, del = 0;
 	mg_rows rows, rule_rows;
 	mg_map rules;
-	mg_buf keys = MG_BUF_INIT, key = MG_BUF_INIT;
+	mg_arena keys; /* the map's keys */
+	mg_buf key = MG_BUF_INIT;
 	mg_foreign_key *fk = NULL;
 	size_t nref = 0;
 
 	mg_map_init(&rules);
+	mg_arena_init(&keys);
 	memset(&rule_rows, 0, sizeof(rule_rows));
 	memset(&rows, 0, sizeof(rows));
 	if ((rc = read_fk_rules(r, &rules, &keys, &rule_rows, &upd, &del, err)) != MG_OK ||
@@ -321,8 +315,7 @@ static int read_foreign_keys(my_reader *r, mg_error *err)
 		if (same(mg_rows_get(&rows, i, idx[SEQ]), "1")) {
 			char **rule;
 			mg_buf_clear(&key);
-			mg_buf_printf(&key, "%s%c%s", mg_rows_get(&rows, i, idx[TBL]), '\x1f',
-				      mg_rows_get(&rows, i, idx[NAME]));
+			mg_buf_printf(&key, "%s\x1f%s", mg_rows_get(&rows, i, idx[TBL]), mg_rows_get(&rows, i, idx[NAME]));
 			rule = mg_map_get(&rules, key.ptr);
 			fk = NULL;
 			if (!rule) /* no referential constraint of that name: not a foreign key */
@@ -347,7 +340,7 @@ out:
 	mg_rows_release(&rows);
 	mg_rows_release(&rule_rows);
 	mg_map_release(&rules);
-	mg_buf_release(&keys);
+	mg_arena_release(&keys);
 	mg_buf_release(&key);
 	return rc;
 }

@@ -71,13 +71,21 @@ static void put_strs(mg_buf *b, const char *const *v, size_t n)
 		put_str(b, v[i]);
 }
 
+/* The five numbers an entry is keyed by, as stored. */
+static void stat_key(const struct stat *st, uint64_t key[5])
+{
+	key[0] = (uint64_t)st->st_size;
+	key[1] = (uint64_t)st->st_mtim.tv_sec * 1000000000u + (uint64_t)st->st_mtim.tv_nsec;
+	key[2] = (uint64_t)st->st_ctim.tv_sec * 1000000000u + (uint64_t)st->st_ctim.tv_nsec;
+	key[3] = (uint64_t)st->st_ino;
+	key[4] = (uint64_t)st->st_dev;
+}
+
 static void put_stat(mg_buf *b, const struct stat *st)
 {
-	put_u64(b, (uint64_t)st->st_size);
-	put_u64(b, (uint64_t)st->st_mtim.tv_sec * 1000000000u + (uint64_t)st->st_mtim.tv_nsec);
-	put_u64(b, (uint64_t)st->st_ctim.tv_sec * 1000000000u + (uint64_t)st->st_ctim.tv_nsec);
-	put_u64(b, (uint64_t)st->st_ino);
-	put_u64(b, (uint64_t)st->st_dev);
+	uint64_t key[5];
+	stat_key(st, key);
+	mg_buf_add(b, key, sizeof(key));
 }
 
 /* ---- reading (every read checks the bounds: the file is not trusted) ----- */
@@ -295,17 +303,15 @@ int mg_hcache_lookup(mg_hcache *c, const char *path, const struct stat *st, mg_a
 		     mg_rev_lines *lines)
 {
 	const char *body;
-	mg_buf want = MG_BUF_INIT;
+	uint64_t want[5];
 	reader r;
-	int same;
 
 	*rev = NULL;
 	if (!c || !(body = mg_map_get(&c->entries, path)))
 		return 0;
-	put_stat(&want, st);
-	same = want.len <= (size_t)(c->old.ptr + c->old.len - body) && memcmp(body, want.ptr, want.len) == 0;
-	mg_buf_release(&want);
-	if (!same || !settled(c, st))
+	/* load_old checked that every entry holds a whole stat. */
+	stat_key(st, want);
+	if (memcmp(body, want, sizeof(want)) != 0 || !settled(c, st))
 		return 0;
 	r.p = body;
 	r.end = c->old.ptr + c->old.len;
