@@ -41,6 +41,7 @@ static int open_module(const backend *b, mg_db **out, const mg_url *url, const m
 {
 	char what[64];
 	const mg_driver_module *m;
+	int rc;
 
 	snprintf(what, sizeof(what), "the %s driver", b->scheme);
 	m = mg_module_load(b->module, MG_DRIVER_MODULE_SYMBOL, what, err);
@@ -48,7 +49,19 @@ static int open_module(const backend *b, mg_db **out, const mg_url *url, const m
 		return err ? err->code : MG_ENOTBUILT;
 	if (m->entry.dialect != b->dialect)
 		return mg_error_set(err, MG_EIO, "%s: module %s serves another dialect", what, b->module);
-	return m->entry.open(out, url, opts, err);
+	if ((rc = m->entry.open(out, url, opts, err)) != MG_OK)
+		return rc;
+	/* version leads the struct, so reading it is safe whatever the
+	 * module's layout: one built before a vtable change is refused
+	 * before a field it lacks is called. */
+	if ((*out)->version != MG_DB_VERSION) {
+		unsigned v = (*out)->version;
+		mg_db_close(*out);
+		*out = NULL;
+		return mg_error_set(err, MG_EIO, "%s: module %s has connection version %u, this migrate needs %u; rebuild it",
+				    what, b->module, v, MG_DB_VERSION);
+	}
+	return MG_OK;
 }
 
 int mg_db_open(mg_db **out, const mg_url *url, const mg_db_options *opts, mg_error *err)
@@ -82,6 +95,23 @@ const char *mg_db_user(const mg_db *db) { return db->user; }
 int mg_db_exec(mg_db *db, const char *sql, mg_error *err)
 {
 	return db->exec(db, sql, err);
+}
+
+int mg_db_exec_batch(mg_db *db, const char *const *sqls, size_t n, size_t *failed_index, mg_error *err)
+{
+	if (n == 0)
+		return MG_OK;
+	if (db->exec_batch)
+		return db->exec_batch(db, sqls, n, failed_index, err);
+	for (size_t i = 0; i < n; i++) {
+		int rc = db->exec(db, sqls[i], err);
+		if (rc != MG_OK) {
+			if (failed_index)
+				*failed_index = i;
+			return rc;
+		}
+	}
+	return MG_OK;
 }
 
 int mg_db_query(mg_db *db, const char *sql, size_t nparams, const char *const *params,

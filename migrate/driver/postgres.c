@@ -1,15 +1,18 @@
 /*
  * The PostgreSQL backend: a libpq connection opened from keyword arrays,
- * statements and parameterised queries in text format, transactional DDL,
- * and the run lock as a session-level advisory lock polled with
+ * statements and parameterised queries in text format, batches of
+ * statements in one round trip (pipeline mode), transactional DDL, and the
+ * run lock as a session-level advisory lock polled with
  * pg_try_advisory_lock so that it never blocks inside the server.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <libpq-fe.h>
@@ -27,6 +30,7 @@ typedef struct mg_postgres {
 	PGconn *conn;
 	char *password;  /* copy of the URL's password, for redaction only; owned */
 	char *password2; /* a `password` query parameter, likewise; owned */
+	FILE *trace;     /* libpq's protocol trace (MIGRATE_PG_TRACE), or NULL; owned */
 } mg_postgres;
 
 static mg_postgres *as_pg(mg_db *db)
@@ -91,13 +95,10 @@ static int set_result_error(mg_postgres *pg, const PGresult *res, mg_error *err)
 	return MG_EDRIVER;
 }
 
-/* Ends a COPY that PQexec started: migrate has no data to feed it. */
-static int refuse_copy(mg_postgres *pg, PGresult *res, mg_error *err)
+/* Leaves the copy state a COPY statement put the connection in: migrate
+ * has no data to feed it and no use for what it sends. */
+static void end_copy(mg_postgres *pg, ExecStatusType st)
 {
-	ExecStatusType st = PQresultStatus(res);
-	PGresult *r;
-
-	PQclear(res);
 	if (st == PGRES_COPY_IN)
 		PQputCopyEnd(pg->conn, "migrate does not feed COPY FROM STDIN");
 	else if (st == PGRES_COPY_OUT) {
@@ -105,10 +106,25 @@ static int refuse_copy(mg_postgres *pg, PGresult *res, mg_error *err)
 		while (PQgetCopyData(pg->conn, &row, 0) > 0)
 			PQfreemem(row);
 	}
-	while ((r = PQgetResult(pg->conn)) != NULL)
-		PQclear(r);
+}
+
+static int copy_refused(mg_error *err)
+{
 	return mg_error_set(err, MG_EDRIVER,
 			    "COPY FROM STDIN / TO STDOUT is not supported in migrations; use INSERT or COPY with a server file");
+}
+
+/* Ends a COPY that PQexec started. */
+static int refuse_copy(mg_postgres *pg, PGresult *res, mg_error *err)
+{
+	ExecStatusType st = PQresultStatus(res);
+	PGresult *r;
+
+	PQclear(res);
+	end_copy(pg, st);
+	while ((r = PQgetResult(pg->conn)) != NULL)
+		PQclear(r);
+	return copy_refused(err);
 }
 
 /* PQexec runs every statement of a multi-statement string in one implicit
@@ -133,6 +149,197 @@ static int pg_exec(mg_db *db, const char *sql, mg_error *err)
 		break;
 	}
 	PQclear(res);
+	return rc;
+}
+
+/* Past a nested block comment that starts at p (or to the end of text). */
+static const char *skip_block_comment(const char *p)
+{
+	int depth = 0;
+
+	while (*p) {
+		if (p[0] == '/' && p[1] == '*') {
+			depth++;
+			p += 2;
+		} else if (p[0] == '*' && p[1] == '/') {
+			p += 2;
+			if (--depth == 0)
+				break;
+		} else {
+			p++;
+		}
+	}
+	return p;
+}
+
+/*
+ * Whether sql is a COPY statement: its first word, after white space and
+ * comments, is COPY (no other statement can contain one). A COPY must not
+ * enter a pipeline: libpq ends the copy state with a Sync of its own that
+ * the pipeline does not expect, and the server then drops the connection
+ * ("protocol synchronization was lost") where pg_exec refuses it cleanly.
+ */
+static int is_copy(const char *sql)
+{
+	const unsigned char *p;
+
+	for (;;) {
+		sql += strspn(sql, " \t\n\r\f\v");
+		if (sql[0] == '-' && sql[1] == '-')
+			sql += strcspn(sql, "\n");
+		else if (sql[0] == '/' && sql[1] == '*')
+			sql = skip_block_comment(sql);
+		else
+			break;
+	}
+	p = (const unsigned char *)sql + 4;
+	return strncasecmp(sql, "copy", 4) == 0 &&
+	       !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		 *p == '_' || *p == '$' || *p >= 0x80);
+}
+
+/*
+ * Writes out everything libpq has queued, reading whatever the server sends
+ * meanwhile: once both sides' socket buffers are full, a client that only
+ * writes and a server that only writes results back would wait for each
+ * other for ever. What is read stays in libpq's buffer for PQgetResult.
+ * Needs the connection in nonblocking mode. 0, or -1 (PQerrorMessage says).
+ */
+static int flush_reading(PGconn *conn)
+{
+	int r;
+
+	while ((r = PQflush(conn)) == 1) {
+		struct pollfd p = { PQsocket(conn), POLLIN | POLLOUT, 0 };
+		if (poll(&p, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if ((p.revents & POLLIN) && !PQconsumeInput(conn))
+			return -1;
+	}
+	return r;
+}
+
+/* Queues sqls[0..n) and the one Sync, and writes them out. On failure
+ * (a lost connection) *sent is the statement that could not be queued, or
+ * n when writing failed. */
+static int send_pipeline(PGconn *conn, const char *const *sqls, size_t n, size_t *sent)
+{
+	int rc = 0;
+
+	*sent = 0;
+	if (PQsetnonblocking(conn, 1) != 0)
+		return -1;
+	for (; *sent < n; (*sent)++)
+		if (!PQsendQueryParams(conn, sqls[*sent], 0, NULL, NULL, NULL, NULL, 0)) {
+			rc = -1;
+			break;
+		}
+	/* Even after a failure, what went out answers up to a Sync. */
+	if (!PQpipelineSync(conn) || flush_reading(conn) != 0)
+		rc = -1;
+	/* The results are read blocking; nothing is left to write. */
+	if (PQsetnonblocking(conn, 0) != 0)
+		rc = -1;
+	return rc;
+}
+
+/*
+ * Reads every result of a pipeline up to its Sync, so that the connection
+ * leaves pipeline mode idle whatever failed. The first failure is the
+ * batch's: the server skips what follows it until the Sync (those read as
+ * PGRES_PIPELINE_ABORTED). rc is the state so far (a send failure is kept);
+ * returns it, or MG_EDRIVER with *failed set at the first failure.
+ */
+static int read_pipeline(mg_postgres *pg, size_t n, int rc, size_t *failed, mg_error *err)
+{
+	size_t i = 0; /* the statement whose results come next */
+	int nulls = 0, synced = 0;
+
+	for (;;) {
+		PGresult *res = PQgetResult(pg->conn);
+		ExecStatusType st;
+
+		if (!res) {
+			/* A NULL ends each statement's results; two in a row,
+			 * or a lost connection, mean nothing more will come. */
+			if (++nulls > 1 || PQstatus(pg->conn) == CONNECTION_BAD)
+				break;
+			i++;
+			continue;
+		}
+		nulls = 0;
+		st = PQresultStatus(res);
+		if (st == PGRES_PIPELINE_SYNC) {
+			PQclear(res);
+			synced = 1;
+			break;
+		}
+		if (rc == MG_OK && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
+			/* An error at the Sync (an implicit transaction's commit)
+			 * is the last statement's. */
+			*failed = i < n ? i : n - 1;
+			rc = st == PGRES_COPY_IN || st == PGRES_COPY_OUT ? copy_refused(err)
+									 : set_result_error(pg, res, err);
+		}
+		if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT)
+			end_copy(pg, st); /* is_copy() keeps COPY out; never loop on one */
+		PQclear(res);
+	}
+	if (rc == MG_OK && !synced) {
+		*failed = i < n ? i : n - 1;
+		rc = set_result_error(pg, NULL, err);
+	}
+	return rc;
+}
+
+/* sqls[0..n), none a COPY, in one round trip; *failed as mg_db_exec_batch. */
+static int run_pipeline(mg_postgres *pg, const char *const *sqls, size_t n, size_t *failed, mg_error *err)
+{
+	int rc = MG_OK;
+
+	if (!PQenterPipelineMode(pg->conn))
+		return mg_error_set(err, MG_EDRIVER, "cannot send a batch of statements: %s",
+				    PQerrorMessage(pg->conn));
+	if (send_pipeline(pg->conn, sqls, n, failed) != 0) {
+		rc = set_result_error(pg, NULL, err);
+		if (*failed >= n)
+			*failed = n - 1;
+	}
+	rc = read_pipeline(pg, n, rc, failed, err);
+	if (!PQexitPipelineMode(pg->conn) && rc == MG_OK && PQstatus(pg->conn) == CONNECTION_OK)
+		rc = set_result_error(pg, NULL, err);
+	return rc;
+}
+
+/*
+ * Batches: a pipeline for each run of statements between COPYs, and each
+ * COPY (or a lone statement) through pg_exec, which refuses a COPY from the
+ * client cleanly and takes what a pipeline would not need.
+ */
+static int pg_exec_batch(mg_db *db, const char *const *sqls, size_t n, size_t *failed_index, mg_error *err)
+{
+	mg_postgres *pg = as_pg(db);
+	size_t i = 0, failed = 0;
+	int rc = MG_OK;
+
+	while (i < n && rc == MG_OK) {
+		size_t run = 0;
+		while (i + run < n && !is_copy(sqls[i + run]))
+			run++;
+		if (run > 1) {
+			rc = run_pipeline(pg, sqls + i, run, &failed, err);
+			failed += i;
+			i += run;
+		} else {
+			failed = i;
+			rc = pg_exec(db, sqls[i++], err);
+		}
+	}
+	if (rc != MG_OK && failed_index)
+		*failed_index = failed;
 	return rc;
 }
 
@@ -358,7 +565,11 @@ static void pg_close(mg_db *db)
 {
 	mg_postgres *pg = as_pg(db);
 	/* Ending the session releases its advisory locks. */
+	if (pg->trace)
+		PQuntrace(pg->conn);
 	PQfinish(pg->conn);
+	if (pg->trace)
+		fclose(pg->trace);
 	free(pg->password);
 	free(pg->password2);
 	free(pg);
@@ -386,6 +597,25 @@ static void set_banner(mg_db *db, int v)
 	else
 		snprintf(db->banner, sizeof(db->banner), "PostgreSQL %d.%d.%d", v / 10000, (v / 100) % 100,
 			 v % 100);
+}
+
+/*
+ * MIGRATE_PG_TRACE=FILE appends libpq's trace of every message each
+ * connection exchanges to FILE: how many round trips a command takes
+ * (one ReadyForQuery each), for diagnosis and for the tests that count
+ * them. It starts after authentication, so no password is in it; the
+ * statements and their parameters are.
+ */
+static void start_trace(mg_postgres *pg)
+{
+	const char *path = getenv("MIGRATE_PG_TRACE");
+
+	if (!path || !*path || (pg->trace = fopen(path, "a")) == NULL)
+		return;
+	/* Whole lines as they happen, for a reader while the session runs. */
+	setvbuf(pg->trace, NULL, _IOLBF, 0);
+	PQtrace(pg->conn, pg->trace);
+	PQsetTraceFlags(pg->conn, PQTRACE_SUPPRESS_TIMESTAMPS);
 }
 
 static int postgres_driver_open(mg_db **out, const mg_url *url, const mg_db_options *opts, mg_error *err)
@@ -458,6 +688,7 @@ static int postgres_driver_open(mg_db **out, const mg_url *url, const mg_db_opti
 		return MG_EDRIVER;
 	}
 	PQsetNoticeProcessor(pg->conn, ignore_notice, NULL);
+	start_trace(pg);
 
 	pg->base.version = MG_DB_VERSION;
 	pg->base.name = "postgresql";
@@ -474,6 +705,7 @@ static int postgres_driver_open(mg_db **out, const mg_url *url, const mg_db_opti
 	pg->base.lock = pg_lock;
 	pg->base.unlock = pg_unlock;
 	pg->base.close = pg_close;
+	pg->base.exec_batch = pg_exec_batch;
 	*out = &pg->base;
 	return MG_OK;
 }

@@ -3,7 +3,8 @@
  * transaction per revision where the dialect has transactional DDL, and
  * statement-level progress where it does not, so a failed run resumes at the
  * failed statement. The same code renders the offline script: every
- * statement goes through one sink that executes it or appends it.
+ * statement goes through one sink that executes it, appends it, or (a
+ * transactional step on PostgreSQL) queues it for one round trip.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <time.h>
 
 #include "crev/crev.h"
+#include "exec/batch.h"
 #include "exec/version_table.h"
 #include "migrate/exec.h"
 #include "migrate/vcs.h"
@@ -45,6 +47,9 @@ typedef struct run_ctx {
 	 * followed by '\n' (online): only they can have statements to skip,
 	 * and the run lock keeps others from adding any meanwhile. */
 	mg_buf unfinished;
+	/* While a transactional PostgreSQL step is being built: its queue,
+	 * sent whole at the end of the step; NULL otherwise. */
+	mg_batch *batch;
 } run_ctx;
 
 /* The checksum a log row records: the file's git blob id, computed only for
@@ -80,10 +85,15 @@ static void emit(run_ctx *c, mg_exec_event_kind kind, const mg_revision *rev, in
 		c->o->on_event(c->o->event_ctx, &ev);
 }
 
-/* The one sink: online executes, offline appends with the terminator the
- * dialect's command-line client needs. */
-static int sink(run_ctx *c, const char *sql)
+/* The one sink: online executes (or queues, for a batched step), offline
+ * appends with the terminator the dialect's command-line client needs.
+ * stmt is the revision statement's index, or -1. */
+static int sink_stmt(run_ctx *c, const char *sql, long stmt)
 {
+	if (c->batch) {
+		mg_batch_push(c->batch, sql, stmt);
+		return MG_OK;
+	}
 	if (c->out) {
 		int needs_delimiter = c->d == MG_DIALECT_MYSQL && strchr(sql, ';');
 		if (needs_delimiter)
@@ -95,8 +105,15 @@ static int sink(run_ctx *c, const char *sql)
 	return mg_db_exec(c->db, sql, c->err);
 }
 
+static int sink(run_ctx *c, const char *sql)
+{
+	return sink_stmt(c, sql, -1);
+}
+
 static int tx_begin(run_ctx *c)
 {
+	if (c->batch)
+		return sink(c, "BEGIN");
 	if (c->out) {
 		if (c->transactional_ddl)
 			mg_buf_puts(c->out, "BEGIN;\n\n");
@@ -107,6 +124,8 @@ static int tx_begin(run_ctx *c)
 
 static int tx_commit(run_ctx *c)
 {
+	if (c->batch)
+		return sink(c, "COMMIT");
 	if (c->out) {
 		if (c->transactional_ddl)
 			mg_buf_puts(c->out, "COMMIT;\n\n");
@@ -463,6 +482,24 @@ static int resume_point(run_ctx *c, const mg_revision *rev, const char *directio
 	return rc;
 }
 
+/*
+ * Sends a batched step's queue. A failed revision statement is reported as
+ * when it runs alone (its file and line); the executor's own statements
+ * keep the server's message.
+ */
+static int send_batch(run_ctx *c, const mg_revision *rev, const mg_stmt_list *stmts, int first_line_no)
+{
+	mg_batch *b = c->batch;
+	long failed;
+	int rc;
+
+	c->batch = NULL; /* what follows (ROLLBACK) runs at once */
+	rc = mg_batch_send(b, c->db, &failed, c->err);
+	if (rc != MG_OK && failed >= 0)
+		mg_stmt_error(c->err, &stmts->items[failed], rev->path, first_line_no);
+	return rc;
+}
+
 static int run_step(run_ctx *c, const mg_revision *rev, int upgrade, size_t index, size_t total)
 {
 	const char *direction = upgrade ? "upgrade" : "downgrade";
@@ -470,12 +507,14 @@ static int run_step(run_ctx *c, const mg_revision *rev, int upgrade, size_t inde
 	       role_sql = MG_BUF_INIT;
 	mg_stmt_list stmts;
 	mg_revlist removed = MG_REVLIST_INIT, added = MG_REVLIST_INIT, before = MG_REVLIST_INIT;
+	mg_batch batch;
 	int rc, first = 1, skip = 0, in_tx = 0, role_set = 0;
 	int transactional = c->transactional_ddl && rev->transactional;
 	size_t i = 0;
 	double t0 = now_seconds();
 
 	mg_stmt_list_init(&stmts);
+	mg_batch_init(&batch);
 	for (size_t k = 0; k < c->heads.len; k++)
 		mg_revlist_push(&before, c->heads.items[k]);
 	emit(c, MG_EXEC_STEP_BEGIN, rev, upgrade, 0, index, total, NULL);
@@ -487,6 +526,11 @@ static int run_step(run_ctx *c, const mg_revision *rev, int upgrade, size_t inde
 		mg_buf_printf(c->out, "-- Running %s %s (%s)\n\n", direction, rev->id, rev->message);
 	if (!transactional && (rc = resume_point(c, rev, direction, &stmts, first, &skip, &hashes)) != MG_OK)
 		goto out;
+	/* A transaction runs whole or not at all, so nothing needs the answer
+	 * to one statement before the next is sent: on PostgreSQL the step
+	 * goes out in one round trip instead of one per statement. */
+	if (transactional && c->db && c->d == MG_DIALECT_POSTGRESQL)
+		c->batch = &batch;
 
 	/* SQLite table rebuilds of C revisions: foreign_keys cannot change inside a transaction. */
 	if ((c->crev_flags & MG_CREV_FOREIGN_KEYS_OFF) && !c->in_all_tx &&
@@ -528,7 +572,7 @@ static int run_step(run_ctx *c, const mg_revision *rev, int upgrade, size_t inde
 	for (i = (size_t)skip; i < stmts.len; i++) {
 		mg_buf_clear(&c->sql);
 		mg_buf_add(&c->sql, stmts.items[i].text, stmts.items[i].len);
-		rc = sink(c, c->sql.ptr);
+		rc = sink_stmt(c, c->sql.ptr, (long)i);
 		if (rc != MG_OK) {
 			mg_stmt_error(c->err, &stmts.items[i], rev->path, first);
 			goto fail;
@@ -561,10 +605,13 @@ static int run_step(run_ctx *c, const mg_revision *rev, int upgrade, size_t inde
 		goto fail;
 	if (in_tx && (rc = tx_commit(c)) != MG_OK)
 		goto fail;
+	if (c->batch && (rc = send_batch(c, rev, &stmts, first)) != MG_OK)
+		goto fail;
 	emit(c, MG_EXEC_STEP_END, rev, upgrade, now_seconds() - t0, index, total, NULL);
 	goto out;
 
 fail:
+	c->batch = NULL;
 	if (role_set && !in_tx && !c->in_all_tx && !c->out) {
 		/* Outside a transaction SET ROLE outlives the failure. */
 		mg_error ignored;
@@ -596,6 +643,7 @@ fail:
 		c->err->code = MG_EDRIVER;
 	rc = c->err->code;
 out:
+	c->batch = NULL;
 	if ((c->crev_flags & MG_CREV_FOREIGN_KEYS_OFF) && !c->in_all_tx) {
 		mg_error ignored;
 		if (c->out)
@@ -607,6 +655,7 @@ out:
 	mg_revlist_release(&added);
 	mg_revlist_release(&before);
 	mg_stmt_list_release(&stmts);
+	mg_batch_release(&batch);
 	mg_buf_release(&script);
 	mg_buf_release(&file);
 	mg_buf_release(&hashes);

@@ -62,6 +62,24 @@ const char *mg_db_user(const mg_db *db);
  * the server's message; err->sqlstate set where the server gives one. */
 int mg_db_exec(mg_db *db, const char *sql, mg_error *err);
 
+/*
+ * Runs sqls[0..n) in order, each one statement, stopping at the first
+ * failure: MG_EDRIVER with exactly the error mg_db_exec gives for that
+ * statement, and *failed_index (if not NULL) set to its 0-based index. The
+ * statements after it do not run.
+ *
+ * PostgreSQL sends them in one round trip (libpq pipeline mode): the batch
+ * runs as one implicit transaction unless it holds its own BEGIN/COMMIT, so
+ * a failure also undoes the statements before it that no COMMIT of the batch
+ * ended, and statements that refuse a transaction block (VACUUM, CREATE
+ * INDEX CONCURRENTLY) fail in a batch. Each item must be one statement (the
+ * splitter's items are). A COPY is run on its own round trip and refused
+ * as mg_db_exec refuses it. After any failure the connection is usable; an
+ * explicit transaction the batch opened is left open (and aborted) for the
+ * caller to roll back. Other backends run the statements one by one.
+ */
+int mg_db_exec_batch(mg_db *db, const char *const *sqls, size_t n, size_t *failed_index, mg_error *err);
+
 /* Runs a query with text parameters (NULL entries are SQL NULL). */
 int mg_db_query(mg_db *db, const char *sql, size_t nparams, const char *const *params,
 		mg_rows *out, mg_error *err);

@@ -11,7 +11,9 @@
 #include "migrate/driver.h"
 #include "migrate/sys/module.h"
 
-#define MG_DB_VERSION 1
+/* 2: exec_batch. A backend sets version to the value it was built with;
+ * mg_db_open refuses a connection of another version. */
+#define MG_DB_VERSION 2
 
 struct mg_db {
 	unsigned version;     /* MG_DB_VERSION */
@@ -32,6 +34,10 @@ struct mg_db {
 	int (*lock)(mg_db *db, const char *name, int timeout_ms, mg_error *err);
 	int (*unlock)(mg_db *db, const char *name, mg_error *err);
 	void (*close)(mg_db *db); /* frees the whole connection struct */
+	/* Optional (NULL: mg_db_exec_batch runs exec in a loop). The contract
+	 * of mg_db_exec_batch; n >= 1. */
+	int (*exec_batch)(mg_db *db, const char *const *sqls, size_t n, size_t *failed_index,
+			  mg_error *err);
 };
 
 /* A registry entry: the url scheme it serves and its constructor. */

@@ -30,7 +30,7 @@
  * refused rather than trusted. Bump MG_MODULE_ABI whenever a struct that
  * crosses the boundary changes (mg_db, mg_error, mg_rows, mg_url, the graph,
  * the vcs table); the sizes catch most forgotten bumps. */
-#define MG_MODULE_ABI 1
+#define MG_MODULE_ABI 2 /* 2: mg_db.exec_batch */
 typedef struct mg_module_header {
 	const char *version; /* MIGRATE_VERSION_STRING */
 	unsigned abi;        /* MG_MODULE_ABI */
