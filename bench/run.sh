@@ -13,7 +13,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 need=()
 for pkg in alembic python3-alembic python3-sqlalchemy python3-psycopg2 python3-pymysql \
 	sqlite3 postgresql-client mariadb-client time cmake gcc pkg-config \
-	libpq-dev libmariadb-dev libsqlite3-dev libgit2-dev libinih-dev libjansson-dev; do
+	libpq-dev libmariadb-dev libsqlite3-dev libgit2-dev libinih-dev libjansson-dev libmd-dev; do
 	dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if ((${#need[@]})); then

@@ -3,7 +3,7 @@
 # run its test suite against real servers). Skips apt-get when all are there.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libpq-dev default-libmysqlclient-dev libsqlite3-dev
-      libgit2-dev libinih-dev libjansson-dev libssl-dev)
+      libgit2-dev libinih-dev libjansson-dev libmd-dev)
 if [ "${1:-}" = "--test" ]; then
 	pkgs+=(libcmocka-dev postgresql-15 postgresql-client-15 mariadb-server mariadb-client sqlite3 python3)
 fi
