@@ -13,6 +13,7 @@
 #include "migrate/graph.h"
 #include "util/arena.h"
 #include "util/map.h"
+#include "util/vec.h"
 
 /* Where each directive sat in its file, for messages about the graph. */
 typedef struct mg_rev_lines {
@@ -57,14 +58,20 @@ int mg_rev_parse_c(mg_arena *a, const char *path, const char *text, size_t len,
  * when cache_dir is NULL; every function accepts a NULL cache. lookup: 1
  * and *rev (NULL for a file that is not a revision) rebuilt in a, when the
  * cached stat equals st; 0 to read the file. record: what parsing gave for
- * a file read (st taken before reading it). close writes the new cache
- * when loaded is set and something changed. */
+ * a file read (st taken before reading it). folder: 1 and the folder's
+ * sorted file and subfolder names pushed (borrowed until close) when its
+ * cached stat equals st; record_folder: what listing it gave (cacheable 0
+ * when it holds symbolic links). close writes the new cache when loaded is
+ * set and something changed. */
 typedef struct mg_hcache mg_hcache;
 mg_hcache *mg_hcache_open(const char *cache_dir, const char *const *dirs, size_t ndirs);
 int mg_hcache_lookup(mg_hcache *c, const char *path, const struct stat *st, mg_arena *a, mg_revision **rev,
 		     mg_rev_lines *lines);
 void mg_hcache_record(mg_hcache *c, const char *path, const struct stat *st, const mg_revision *rev,
 		      const mg_rev_lines *lines);
+int mg_hcache_folder(mg_hcache *c, const char *path, const struct stat *st, mg_vec *files, mg_vec *subdirs);
+void mg_hcache_record_folder(mg_hcache *c, const char *path, const struct stat *st, const mg_vec *files,
+			     const mg_vec *subdirs, int cacheable);
 void mg_hcache_close(mg_hcache *c, int loaded);
 
 /* 1 when s is a valid revision id ([A-Za-z0-9_]+). */

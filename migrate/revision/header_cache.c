@@ -13,9 +13,16 @@
  * The cache is an optimisation only: a missing, unreadable, foreign or
  * malformed file is ignored, and failing to write it is silent.
  *
- * File: "MGHC1\n", the folders' list (string), then entries: path, stat
- * (five u64), kind (0 not a revision, 1 SQL, 2 C), and for a revision its
- * fields. Strings are u32 length + bytes + NUL, so the map borrows them
+ * Folders are keyed the same way: creating, deleting or renaming an entry
+ * changes the folder's mtime and ctime, so a folder whose stat is unchanged
+ * (and settled) still holds the names it held, and its listing is taken
+ * from the cache instead of getdents (a folder with symbolic links is never
+ * recorded: a link's target can change without touching the folder).
+ *
+ * File: "MGHC2\n", the folders' list (string), the folder count, folders
+ * (path, stat, file names, subfolder names: sorted as walked), then
+ * entries: path, stat (five u64), kind (0 not a revision, 1 SQL, 2 C), and
+ * for a revision its fields. Strings are u32 length + bytes + NUL, so the map borrows them
  * from the buffer. Numbers are little-endian-agnostic: written and read by
  * the same machine (the name holds nothing portable anyway).
  */
@@ -33,7 +40,7 @@
 #include "util/buf.h"
 #include "util/vec.h"
 
-#define MAGIC "MGHC1\n"
+#define MAGIC "MGHC2\n"
 #define RACY_SECONDS 2
 
 struct mg_hcache {
@@ -41,7 +48,11 @@ struct mg_hcache {
 	char *dirs;        /* the folders, '\n'-joined: must match the file's */
 	mg_buf old;        /* the file read, entries borrowed from it */
 	mg_map entries;    /* path -> const char * (start of the stat in old) */
+	mg_map folders;    /* folder path -> const char * (its stat in old) */
 	size_t nold, hits, misses;
+	size_t nfolders_old, folder_misses;
+	mg_buf folders_out; /* the folder records of the new file, as walked */
+	size_t nfolders_out;
 	/* The file to write, assembled only when something changed: the
 	 * entries kept from old (spans into it) and those read afresh. */
 	mg_vec kept;       /* const char *: start of a kept entry's path length */
@@ -223,6 +234,27 @@ static mg_revision *get_entry(reader *r, mg_arena *a, const char *path, mg_rev_l
 	return r->bad ? NULL : rev;
 }
 
+/* Skips or copies (names != NULL) a folder record's body after its path:
+ * its stat, then the file names and the subfolder names. */
+static void get_folder(reader *r, mg_vec *files, mg_vec *subdirs)
+{
+	for (int i = 0; i < 5; i++)
+		get_u64(r); /* the stat, compared by the caller */
+	for (int list = 0; list < 2; list++) {
+		mg_vec *into = list == 0 ? files : subdirs;
+		uint64_t n = get_u64(r);
+		if (n > (uint64_t)(r->end - r->p))
+			r->bad = 1;
+		for (uint64_t i = 0; i < n && !r->bad; i++) {
+			const char *name = get_str(r);
+			if (!name)
+				r->bad = 1;
+			else if (into)
+				mg_vec_push(into, (void *)name);
+		}
+	}
+}
+
 /* Reads the cache file into c->old and indexes it; any flaw: empty. */
 static void load_old(mg_hcache *c)
 {
@@ -238,6 +270,15 @@ static void load_old(mg_hcache *c)
 	dirs = get_str(&r);
 	if (!dirs || strcmp(dirs, c->dirs) != 0)
 		goto drop;
+	c->nfolders_old = get_u64(&r);
+	for (size_t i = 0; i < c->nfolders_old && !r.bad; i++) {
+		const char *path = get_str(&r), *body = r.p;
+		if (!path)
+			r.bad = 1;
+		get_folder(&r, NULL, NULL);
+		if (!r.bad)
+			mg_map_put(&c->folders, path, (void *)body);
+	}
 	while (!r.bad && r.p < r.end) {
 		mg_rev_lines lines;
 		const char *path = get_str(&r), *body = r.p;
@@ -256,7 +297,9 @@ static void load_old(mg_hcache *c)
 drop:
 	mg_map_release(&c->entries);
 	mg_map_init(&c->entries);
-	c->nold = 0;
+	mg_map_release(&c->folders);
+	mg_map_init(&c->folders);
+	c->nold = c->nfolders_old = 0;
 }
 
 /* 64-bit FNV-1a: names the cache file after the folders (the file checks
@@ -287,6 +330,8 @@ mg_hcache *mg_hcache_open(const char *cache_dir, const char *const *dirs, size_t
 	mg_buf_init(&c->old);
 	mg_buf_init(&c->fresh);
 	mg_map_init(&c->entries);
+	mg_map_init(&c->folders);
+	mg_buf_init(&c->folders_out);
 	c->now = time(NULL);
 	load_old(c);
 	return c;
@@ -297,6 +342,53 @@ mg_hcache *mg_hcache_open(const char *cache_dir, const char *const *dirs, size_t
 static int settled(const mg_hcache *c, const struct stat *st)
 {
 	return st->st_mtim.tv_sec + RACY_SECONDS < c->now && st->st_ctim.tv_sec + RACY_SECONDS < c->now;
+}
+
+/* Where the record of body starts in old: its path's length field sits
+ * just before the stored path, and the stored path (equal to path, which
+ * is the caller's copy) just before the body. */
+static const char *record_start(const char *body, const char *path)
+{
+	return body - (strlen(path) + 1) - sizeof(uint32_t);
+}
+
+int mg_hcache_folder(mg_hcache *c, const char *path, const struct stat *st, mg_vec *files, mg_vec *subdirs)
+{
+	const char *body;
+	uint64_t want[5];
+	reader r;
+
+	if (!c || !(body = mg_map_get(&c->folders, path)))
+		return 0;
+	stat_key(st, want);
+	if (memcmp(body, want, sizeof(want)) != 0 || !settled(c, st))
+		return 0;
+	r.p = body;
+	r.end = c->old.ptr + c->old.len;
+	r.bad = 0;
+	get_folder(&r, files, subdirs); /* load_old checked the record whole */
+	/* Carried into a new file as it was, path and all. */
+	{
+		const char *rec = record_start(body, path);
+		mg_buf_add(&c->folders_out, rec, (size_t)(r.p - rec));
+	}
+	c->nfolders_out++;
+	return 1;
+}
+
+void mg_hcache_record_folder(mg_hcache *c, const char *path, const struct stat *st, const mg_vec *files,
+			     const mg_vec *subdirs, int cacheable)
+{
+	if (!c)
+		return;
+	c->folder_misses++;
+	if (!cacheable || !settled(c, st))
+		return;
+	put_str(&c->folders_out, path);
+	put_stat(&c->folders_out, st);
+	put_strs(&c->folders_out, (const char *const *)files->items, files->len);
+	put_strs(&c->folders_out, (const char *const *)subdirs->items, subdirs->len);
+	c->nfolders_out++;
 }
 
 int mg_hcache_lookup(mg_hcache *c, const char *path, const struct stat *st, mg_arena *a, mg_revision **rev,
@@ -319,9 +411,7 @@ int mg_hcache_lookup(mg_hcache *c, const char *path, const struct stat *st, mg_a
 	*rev = get_entry(&r, a, path, lines);
 	if (r.bad)
 		return 0;
-	/* Carried into a new file as it was: its path's length field sits
-	 * just before the path, and the path just before the body. */
-	mg_vec_push(&c->kept, (void *)(path - sizeof(uint32_t)));
+	mg_vec_push(&c->kept, (void *)record_start(body, path));
 	c->hits++;
 	return 1;
 }
@@ -364,11 +454,13 @@ void mg_hcache_record(mg_hcache *c, const char *path, const struct stat *st, con
 	put_u64(&c->fresh, (uint64_t)lines->branch_labels);
 }
 
-/* The new file: header, kept entries, fresh ones. */
+/* The new file: header, the folders as walked, kept entries, fresh ones. */
 static void assemble(const mg_hcache *c, mg_buf *out)
 {
 	mg_buf_add(out, MAGIC, sizeof(MAGIC) - 1);
 	put_str(out, c->dirs);
+	put_u64(out, c->nfolders_out);
+	mg_buf_add(out, c->folders_out.ptr, c->folders_out.len);
 	for (size_t i = 0; i < c->kept.len; i++) {
 		const char *start = c->kept.items[i];
 		reader r = { start, c->old.ptr + c->old.len, 0 };
@@ -427,10 +519,13 @@ void mg_hcache_close(mg_hcache *c, int loaded)
 	if (!c)
 		return;
 	/* Rewritten only when the load succeeded and something differs: a
-	 * file read again, or an entry whose file is gone. */
-	if (loaded && (c->misses > 0 || c->hits != c->nold))
+	 * file or folder read again, or an entry whose file or folder is gone. */
+	if (loaded && (c->misses > 0 || c->hits != c->nold || c->folder_misses > 0 ||
+		       c->nfolders_out != c->nfolders_old))
 		write_atomically(c);
 	mg_map_release(&c->entries);
+	mg_map_release(&c->folders);
+	mg_buf_release(&c->folders_out);
 	mg_buf_release(&c->old);
 	mg_buf_release(&c->fresh);
 	mg_vec_release(&c->kept);

@@ -127,8 +127,6 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* Files of a folder sorted by name, then its subfolders sorted (as
- * Alembic's os.walk with sorted names). Hidden entries are skipped. */
 /* One revision file: from the header cache when its stat is unchanged
  * (one fstatat), else read and parsed (and recorded for the next load). */
 static int read_file(loader *ld, int dfd, const char *name, const char *full)
@@ -163,15 +161,19 @@ static int read_file(loader *ld, int dfd, const char *name, const char *full)
 	return MG_OK;
 }
 
-static int walk_dir(loader *ld, int dfd, const char *path)
+/* The revision candidates (*.sql, *.c) and subfolders of a folder, each
+ * sorted, names strdup'ed into the vectors; *plain is 0 when an entry is
+ * a symbolic link (or of a type getdents does not tell). dfd stays open. */
+static int list_dir(loader *ld, int dfd, const char *path, mg_vec *files, mg_vec *dirs, int *plain)
 {
-	DIR *d = fdopendir(dfd);
+	int lfd = dup(dfd);
+	DIR *d = lfd >= 0 ? fdopendir(lfd) : NULL;
 	struct dirent *e;
-	mg_vec files = MG_VEC_INIT, dirs = MG_VEC_INIT;
-	int rc = MG_OK;
 
+	*plain = 1;
 	if (!d) {
-		close(dfd);
+		if (lfd >= 0)
+			close(lfd);
 		return mg_error_set(ld->err, MG_EIO, "cannot read folder '%s': %s", path, strerror(errno));
 	}
 	while ((e = readdir(d)) != NULL) {
@@ -180,36 +182,60 @@ static int walk_dir(loader *ld, int dfd, const char *path)
 			continue;
 		if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) {
 			struct stat st;
-			if (fstatat(dirfd(d), e->d_name, &st, 0) != 0)
+			*plain = 0;
+			if (fstatat(dfd, e->d_name, &st, 0) != 0)
 				continue;
 			is_dir = S_ISDIR(st.st_mode);
 			is_reg = S_ISREG(st.st_mode);
 		}
 		if (is_dir)
-			mg_vec_push(&dirs, mg_xstrdup(e->d_name));
+			mg_vec_push(dirs, mg_xstrdup(e->d_name));
 		else if (is_reg && (ends_with(e->d_name, ".sql") || ends_with(e->d_name, ".c")))
-			mg_vec_push(&files, mg_xstrdup(e->d_name));
+			mg_vec_push(files, mg_xstrdup(e->d_name));
 	}
-	mg_vec_sort(&files, cmp_str);
-	mg_vec_sort(&dirs, cmp_str);
+	closedir(d);
+	mg_vec_sort(files, cmp_str);
+	mg_vec_sort(dirs, cmp_str);
+	return MG_OK;
+}
+
+/* Files of a folder sorted by name, then its subfolders sorted (as
+ * Alembic's os.walk with sorted names). Hidden entries are skipped. The
+ * listing comes from the header cache when the folder's stat is unchanged
+ * (names then borrowed from it), else from getdents (names owned here).
+ * Takes dfd. */
+static int walk_dir(loader *ld, int dfd, const char *path)
+{
+	mg_vec files = MG_VEC_INIT, dirs = MG_VEC_INIT;
+	struct stat st;
+	int rc = MG_OK, owned = 1, have_stat = ld->cache && fstat(dfd, &st) == 0;
+
+	if (have_stat && mg_hcache_folder(ld->cache, path, &st, &files, &dirs)) {
+		owned = 0;
+	} else {
+		int plain;
+		rc = list_dir(ld, dfd, path, &files, &dirs, &plain);
+		if (rc == MG_OK && have_stat)
+			mg_hcache_record_folder(ld->cache, path, &st, &files, &dirs, plain);
+	}
 	for (size_t i = 0; i < files.len && rc == MG_OK; i++)
-		rc = read_file(ld, dirfd(d), files.items[i], mg_arena_printf(ld->arena, "%s/%s", path, (char *)files.items[i]));
+		rc = read_file(ld, dfd, files.items[i], mg_arena_printf(ld->arena, "%s/%s", path, (char *)files.items[i]));
 	for (size_t i = 0; i < dirs.len && rc == MG_OK; i++) {
 		const char *name = dirs.items[i];
 		char *full = mg_arena_printf(ld->arena, "%s/%s", path, name);
-		int sub = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		int sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (sub < 0)
 			rc = mg_error_set(ld->err, MG_EIO, "cannot read folder '%s': %s", full, strerror(errno));
 		else
 			rc = walk_dir(ld, sub, full);
 	}
-	for (size_t i = 0; i < files.len; i++)
+	for (size_t i = 0; owned && i < files.len; i++)
 		free(files.items[i]);
-	for (size_t i = 0; i < dirs.len; i++)
+	for (size_t i = 0; owned && i < dirs.len; i++)
 		free(dirs.items[i]);
 	mg_vec_release(&files);
 	mg_vec_release(&dirs);
-	closedir(d);
+	close(dfd);
 	return rc;
 }
 

@@ -146,6 +146,30 @@ static char *cache_file(const fixture *f)
 	}
 }
 
+/* The whole cache file, NUL-terminated (it holds NULs itself). */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *b;
+	long n;
+
+	assert_non_null(fp);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	b = malloc((size_t)n + 1);
+	assert_int_equal(fread(b, 1, (size_t)n, fp), (size_t)n);
+	b[n] = '\0';
+	fclose(fp);
+	*len = (size_t)n;
+	return b;
+}
+
+static int holds(const char *hay, size_t n, const char *needle)
+{
+	return memmem(hay, n, needle, strlen(needle)) != NULL;
+}
+
 static void test_header_cache__equals_reading_the_files(void **state)
 {
 	fixture *f = *state;
@@ -184,6 +208,21 @@ static void test_header_cache__changes_are_seen(void **state)
 	g = load(f, f->cache);
 	assert_string_equal(mg_graph_get(g, "bbbb0001")->message, "Dexter");
 	mg_graph_free(g);
+	{
+		/* That load rewrote the cache: the entries and folders it kept
+		 * from the old file are whole in the new one (the young file is
+		 * left out until it settles). */
+		char *file = cache_file(f), *bytes;
+		size_t n;
+		bytes = slurp(file, &n);
+		assert_true(holds(bytes, n, "aaaa0001"));
+		assert_true(holds(bytes, n, "cccc0001"));
+		assert_true(holds(bytes, n, "Third, in C"));
+		assert_true(holds(bytes, n, "c_third.c"));
+		assert_false(holds(bytes, n, "Dexter"));
+		free(bytes);
+		free(file);
+	}
 	/* Still right on the load after (the young file was not cached). */
 	g = load(f, f->cache);
 	assert_string_equal(mg_graph_get(g, "bbbb0001")->message, "Dexter");
@@ -200,6 +239,61 @@ static void test_header_cache__changes_are_seen(void **state)
 		snprintf(path, sizeof(path), "%s/versions/d_fourth.sql", f->dir);
 		assert_int_equal(unlink(path), 0);
 	}
+	g = load(f, f->cache);
+	assert_null(mg_graph_get(g, "dddd0001"));
+	assert_int_equal(mg_graph_count(g), 3);
+	mg_graph_free(g);
+}
+
+/* Folder listings are cached too: an entry added, renamed or removed in a
+ * settled folder, a new subfolder, and a symbolic link whose target
+ * changes are all seen on the next load. */
+static void test_header_cache__folder_changes_are_seen(void **state)
+{
+	fixture *f = *state;
+	char from[8192], to[8192], link[8192], target[8192];
+	mg_graph *g;
+
+	mg_graph_free(load(f, f->cache));
+	mg_graph_free(load(f, f->cache)); /* listings from the cache */
+
+	/* A new subfolder holding a new head. */
+	mg_test_write(f->dir, "versions/sub2/d_fourth.sql",
+		      "-- migrate:revision dddd0001\n-- migrate:revises cccc0001\n-- migrate:upgrade\nSELECT 1;\n");
+	g = load(f, f->cache);
+	assert_non_null(mg_graph_get(g, "dddd0001"));
+	mg_graph_free(g);
+
+	/* Renamed to a name that is no revision file: gone. */
+	snprintf(from, sizeof(from), "%s/versions/sub2/d_fourth.sql", f->dir);
+	snprintf(to, sizeof(to), "%s/versions/sub2/d_fourth.sql.off", f->dir);
+	assert_int_equal(rename(from, to), 0);
+	g = load(f, f->cache);
+	assert_null(mg_graph_get(g, "dddd0001"));
+	mg_graph_free(g);
+
+	/* A symbolic link to a revision outside: found; when the target
+	 * becomes a folder (the link's own folder unchanged), no longer. */
+	snprintf(target, sizeof(target), "%s/outside/e_target.sql", f->dir);
+	mg_test_write(f->dir, "outside/e_target.sql",
+		      "-- migrate:revision eeee0002\n-- migrate:revises cccc0001\n-- migrate:upgrade\nSELECT 1;\n");
+	snprintf(link, sizeof(link), "%s/versions/sub2/e_link.sql", f->dir);
+	assert_int_equal(symlink(target, link), 0);
+	sleep(3);
+	mg_graph_free(load(f, f->cache));
+	g = load(f, f->cache);
+	assert_non_null(mg_graph_get(g, "eeee0002"));
+	mg_graph_free(g);
+	assert_int_equal(unlink(target), 0);
+	assert_int_equal(mkdir(target, 0700), 0);
+	g = load(f, f->cache);
+	assert_null(mg_graph_get(g, "eeee0002"));
+	mg_graph_free(g);
+	assert_int_equal(rmdir(target), 0);
+
+	/* Removed: the folder empty again. */
+	assert_int_equal(unlink(link), 0);
+	assert_int_equal(unlink(to), 0);
 	g = load(f, f->cache);
 	assert_null(mg_graph_get(g, "dddd0001"));
 	assert_int_equal(mg_graph_count(g), 3);
@@ -227,7 +321,7 @@ static void test_header_cache__damaged_or_unwritable_cache_is_ignored(void **sta
 	assert_same_graph(plain, g);
 	mg_graph_free(g);
 	fp = fopen(file, "w");
-	fputs("MGHC1\n\xff\xff\xff\x7f garbage", fp);
+	fputs("MGHC2\n\xff\xff\xff\x7f garbage", fp);
 	fclose(fp);
 	g = load(f, f->cache);
 	assert_same_graph(plain, g);
@@ -267,6 +361,7 @@ int main(void)
 		cmocka_unit_test(test_header_cache__equals_reading_the_files),
 		cmocka_unit_test(test_header_cache__damaged_or_unwritable_cache_is_ignored),
 		cmocka_unit_test(test_header_cache__changes_are_seen),
+		cmocka_unit_test(test_header_cache__folder_changes_are_seen),
 		cmocka_unit_test(test_header_cache__broken_project_fails_alike),
 	};
 	return cmocka_run_group_tests_name("header_cache", tests, setup, teardown);
