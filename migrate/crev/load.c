@@ -14,9 +14,11 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "crev/crev_int.h"
+#include "util/cache_prune.h"
 
 extern char **environ;
 
@@ -275,6 +277,8 @@ int mg_crev_compile(const char *path, const char *cache_dir, char **so_path, cha
 		unlink(tmp.ptr);
 		goto out;
 	}
+	/* One object per revision version: those no run loads go with time. */
+	mg_cache_prune(cache_dir, time(NULL), MG_CACHE_MAX_AGE_S);
 	*so_path = mg_buf_detach(&so);
 out:
 	for (size_t i = 0; i < argv.len; i++)

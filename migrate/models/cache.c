@@ -20,6 +20,7 @@
 
 #include "models/cache.h"
 #include "util/buf.h"
+#include "util/cache_prune.h"
 
 #define ENTRY_MAGIC "MGMODELS "
 
@@ -313,6 +314,8 @@ int mg_models_cache_put(const mg_models_cache *mc, mg_catalog *const *cats, size
 		unlink(tmp.ptr);
 		goto out;
 	}
+	/* One entry per models version: the old ones go with time. */
+	mg_cache_prune(dir, time(NULL), MG_CACHE_MAX_AGE_S);
 	rc = 0;
 out:
 	free(dir);

@@ -38,6 +38,7 @@
 
 #include "revision/graph_int.h"
 #include "util/buf.h"
+#include "util/cache_prune.h"
 #include "util/vec.h"
 
 #define MAGIC "MGHC2\n"
@@ -509,6 +510,8 @@ static void write_atomically(const mg_hcache *c)
 		else
 			unlink(tmp.ptr);
 	}
+	/* One file per project folder: those of projects gone go with time. */
+	mg_cache_prune(dir.ptr, c->now, MG_CACHE_MAX_AGE_S);
 	mg_buf_release(&tmp);
 	mg_buf_release(&dir);
 	mg_buf_release(&out);
