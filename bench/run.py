@@ -134,6 +134,9 @@ class Db:
     def migrate_env(self):
         return {"BENCH_MIGRATE_URL": self.migrate_url}
 
+    def settle(self):
+        """Untimed, before each timed run: leave the server as the previous run's debris would not."""
+
 
 class Sqlite(Db):
     name, dialect = "SQLite", "sqlite"
@@ -200,6 +203,14 @@ class Postgres(Db):
     def drop_version_tables(self):
         self.psql(self.db, "-c", "SET client_min_messages = warning; "
                   "DROP TABLE IF EXISTS migrate_version, migrate_version_log, alembic_version")
+
+    def settle(self):
+        # Each cycle creates and drops N tables per runner: the catalogs fill
+        # with dead rows, and autovacuum and the checkpoint WAL volume calls
+        # for would fall on whichever run comes next (the first runner of
+        # the next cycle, every time). Vacuum and checkpoint before each
+        # run instead, so every run starts from the same server state.
+        self.psql(self.db, "-c", "SET client_min_messages = warning", "-c", "VACUUM", "-c", "CHECKPOINT")
 
     def raw(self, script):
         return ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", self.migrate_url, "-f", script], None
@@ -442,7 +453,10 @@ class Bench:
             "`migrate upgrade head --transaction all` against the "
             "`--transaction all` script (one `BEGIN`/`COMMIT`), SQLite and PostgreSQL "
             "only. Alembic runs with `transaction_per_migration=True`. Each tool's "
-            "first cycle checks that N tables exist after the upgrade and none after the downgrade.")
+            "first cycle checks that N tables exist after the upgrade and none after the downgrade. "
+            "Runners take turns in an order that shifts by one each cycle, and on PostgreSQL "
+            "each timed run follows an untimed `VACUUM` and `CHECKPOINT`, so that catalog "
+            "cleanup after the previous run's thousands of tables falls on no runner.")
         rows = []
         try:
             self.online_rows(rows)
@@ -499,11 +513,15 @@ class Bench:
                     ]
                 # Round robin: cycle k runs every variant once, so that load from
                 # elsewhere on the machine falls on all of them alike.
+                # The order turns by one each cycle, so no runner always
+                # follows the same one.
                 acc = {name: ([], [], 0) for name, _, _ in variants}
                 for k in range(warm + runs):
-                    for name, up, down in variants:
+                    turn = k % len(variants)
+                    for name, up, down in variants[turn:] + variants[:turn]:
                         log("run %s N=%d cycle %d/%d: %s" % (db.name, n, k + 1, warm + runs, name))
                         db.drop_version_tables()
+                        db.settle()
                         t, rr, _ = run1(up["argv"], up.get("env"), up.get("cwd"), up.get("stdin"))
                         if k == 0 and db.count_tables() != n:
                             raise Failed("%s: %d tables after upgrade, expected %d"
@@ -512,6 +530,7 @@ class Bench:
                             db.reset()
                             t2, rr2 = None, 0
                         else:
+                            db.settle()
                             t2, rr2, _ = run1(down["argv"], down.get("env"), down.get("cwd"), down.get("stdin"))
                         if k == 0 and db.count_tables() != 0:
                             raise Failed("%s: tables left after downgrade" % name)
