@@ -161,6 +161,18 @@ static int read_file(loader *ld, int dfd, const char *name, const char *full)
 	return MG_OK;
 }
 
+/* dir + "/" + name in the arena (once per file on every load: no printf). */
+static char *join_path(mg_arena *a, const char *dir, const char *name)
+{
+	size_t n = strlen(dir), m = strlen(name);
+	char *p = mg_arena_alloc(a, n + m + 2);
+
+	memcpy(p, dir, n);
+	p[n] = '/';
+	memcpy(p + n + 1, name, m + 1);
+	return p;
+}
+
 /* The revision candidates (*.sql, *.c) and subfolders of a folder, each
  * sorted, names strdup'ed into the vectors; *plain is 0 when an entry is
  * a symbolic link (or of a type getdents does not tell). dfd stays open. */
@@ -219,10 +231,10 @@ static int walk_dir(loader *ld, int dfd, const char *path)
 			mg_hcache_record_folder(ld->cache, path, &st, &files, &dirs, plain);
 	}
 	for (size_t i = 0; i < files.len && rc == MG_OK; i++)
-		rc = read_file(ld, dfd, files.items[i], mg_arena_printf(ld->arena, "%s/%s", path, (char *)files.items[i]));
+		rc = read_file(ld, dfd, files.items[i], join_path(ld->arena, path, files.items[i]));
 	for (size_t i = 0; i < dirs.len && rc == MG_OK; i++) {
 		const char *name = dirs.items[i];
-		char *full = mg_arena_printf(ld->arena, "%s/%s", path, name);
+		char *full = join_path(ld->arena, path, name);
 		int sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (sub < 0)
 			rc = mg_error_set(ld->err, MG_EIO, "cannot read folder '%s': %s", full, strerror(errno));
