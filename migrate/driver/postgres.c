@@ -174,14 +174,14 @@ static const char *skip_block_comment(const char *p)
 
 /*
  * Whether sql is a COPY statement: its first word, after white space and
- * comments, is COPY (no other statement can contain one). A COPY must not
+ * comments, is COPY (no statement nests one). A COPY must not
  * enter a pipeline: libpq ends the copy state with a Sync of its own that
  * the pipeline does not expect, and the server then drops the connection
  * ("protocol synchronization was lost") where pg_exec refuses it cleanly.
  */
 static int is_copy(const char *sql)
 {
-	const unsigned char *p;
+	unsigned char next;
 
 	for (;;) {
 		sql += strspn(sql, " \t\n\r\f\v");
@@ -192,10 +192,11 @@ static int is_copy(const char *sql)
 		else
 			break;
 	}
-	p = (const unsigned char *)sql + 4;
-	return strncasecmp(sql, "copy", 4) == 0 &&
-	       !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		 *p == '_' || *p == '$' || *p >= 0x80);
+	if (strncasecmp(sql, "copy", 4) != 0)
+		return 0;
+	next = (unsigned char)sql[4]; /* the first four are letters: no terminator among them */
+	return !((next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z') || (next >= '0' && next <= '9') ||
+		 next == '_' || next == '$' || next >= 0x80);
 }
 
 /*
@@ -300,9 +301,10 @@ static int run_pipeline(mg_postgres *pg, const char *const *sqls, size_t n, size
 {
 	int rc = MG_OK;
 
-	if (!PQenterPipelineMode(pg->conn))
-		return mg_error_set(err, MG_EDRIVER, "cannot send a batch of statements: %s",
-				    PQerrorMessage(pg->conn));
+	if (!PQenterPipelineMode(pg->conn)) {
+		set_result_error(pg, NULL, err);
+		return mg_error_prefix(err, "cannot send a batch of statements: ");
+	}
 	if (send_pipeline(pg->conn, sqls, n, failed) != 0) {
 		rc = set_result_error(pg, NULL, err);
 		if (*failed >= n)
@@ -315,9 +317,9 @@ static int run_pipeline(mg_postgres *pg, const char *const *sqls, size_t n, size
 }
 
 /*
- * Batches: a pipeline for each run of statements between COPYs, and each
- * COPY (or a lone statement) through pg_exec, which refuses a COPY from the
- * client cleanly and takes what a pipeline would not need.
+ * Batches: a pipeline for each run of statements between COPYs; each COPY,
+ * and a lone statement, through pg_exec (it refuses a COPY from the client
+ * cleanly, and one statement gains nothing from a pipeline).
  */
 static int pg_exec_batch(mg_db *db, const char *const *sqls, size_t n, size_t *failed_index, mg_error *err)
 {
