@@ -508,7 +508,7 @@ static int run_step(run_ctx *c, const mg_revision *rev, int upgrade, size_t inde
 	mg_stmt_list stmts;
 	mg_revlist removed = MG_REVLIST_INIT, added = MG_REVLIST_INIT, before = MG_REVLIST_INIT;
 	mg_batch batch;
-	int rc, first = 1, skip = 0, in_tx = 0, role_set = 0;
+	int rc, first = 1, skip = 0, in_tx = 0, role_set = 0, unsent;
 	int transactional = c->transactional_ddl && rev->transactional;
 	size_t i = 0;
 	double t0 = now_seconds();
@@ -611,6 +611,8 @@ static int run_step(run_ctx *c, const mg_revision *rev, int upgrade, size_t inde
 	goto out;
 
 fail:
+	/* A queue that never went out opened no transaction of its own. */
+	unsent = c->batch != NULL;
 	c->batch = NULL;
 	if (role_set && !in_tx && !c->in_all_tx && !c->out) {
 		/* Outside a transaction SET ROLE outlives the failure. */
@@ -622,7 +624,8 @@ fail:
 	for (size_t k = 0; k < before.len; k++)
 		mg_revlist_push(&c->heads, before.items[k]);
 	if (in_tx || c->in_all_tx) {
-		tx_rollback(c);
+		if (!unsent || c->in_all_tx)
+			tx_rollback(c);
 		if (c->in_all_tx) {
 			mg_revlist_clear(&c->heads);
 			for (size_t k = 0; k < c->all_tx_start.len; k++)

@@ -140,7 +140,8 @@ static void test_exec_batch__failing_middle_statement(void **state)
 }
 
 /* --transaction all: every step a batch inside the one transaction; a
- * failure in the third undoes all three. */
+ * failure in the third undoes all three, also one found before its batch
+ * is sent. */
 static void test_exec_batch__transaction_all(void **state)
 {
 	xfx *f = x_get(state);
@@ -158,6 +159,17 @@ static void test_exec_batch__transaction_all(void **state)
 		 "    in statement: INSERT INTO nope VALUES (1)", f->dir);
 	assert_string_equal(f->err.msg, want);
 	assert_string_equal(f->err.sqlstate, "42P01");
+	assert_rows(f, "");
+	assert_tables(f, "");
+
+	/* A step refused before its queue goes out still undoes the plan. */
+	x_rev3(f, "q3", "-- migrate:revises q2\n-- migrate:role su\n");
+	x_load(f);
+	assert_int_equal(x_up(f, "head"), MG_EINPUT);
+	snprintf(want, sizeof(want), "upgrade of revision 'q3' failed and was rolled back with the whole plan; "
+		 "the version table holds nothing (base)\n%s/versions/q3_r.sql: revision 'q3' runs as 'role su' but "
+		 "the database has no su_role configured", f->dir);
+	assert_string_equal(f->err.msg, want);
 	assert_rows(f, "");
 	assert_tables(f, "");
 
