@@ -353,20 +353,33 @@ static const char *record_start(const char *body, const char *path)
 	return body - (strlen(path) + 1) - sizeof(uint32_t);
 }
 
-int mg_hcache_folder(mg_hcache *c, const char *path, const struct stat *st, mg_vec *files, mg_vec *subdirs)
+/* The record of path in map (entries or folders) when its stat equals st
+ * and is settled, with r set to read its body; else NULL. load_old checked
+ * that every record holds a whole stat. */
+static const char *find_unchanged(const mg_hcache *c, const mg_map *map, const char *path, const struct stat *st,
+				  reader *r)
 {
 	const char *body;
 	uint64_t want[5];
-	reader r;
 
-	if (!c || !(body = mg_map_get(&c->folders, path)))
-		return 0;
+	if (!c || !(body = mg_map_get(map, path)))
+		return NULL;
 	stat_key(st, want);
 	if (memcmp(body, want, sizeof(want)) != 0 || !settled(c, st))
+		return NULL;
+	r->p = body;
+	r->end = c->old.ptr + c->old.len;
+	r->bad = 0;
+	return body;
+}
+
+int mg_hcache_folder(mg_hcache *c, const char *path, const struct stat *st, mg_vec *files, mg_vec *subdirs)
+{
+	const char *body;
+	reader r;
+
+	if (!(body = find_unchanged(c, &c->folders, path, st, &r)))
 		return 0;
-	r.p = body;
-	r.end = c->old.ptr + c->old.len;
-	r.bad = 0;
 	get_folder(&r, files, subdirs); /* load_old checked the record whole */
 	/* Carried into a new file as it was, path and all. */
 	{
@@ -396,19 +409,11 @@ int mg_hcache_lookup(mg_hcache *c, const char *path, const struct stat *st, mg_a
 		     mg_rev_lines *lines)
 {
 	const char *body;
-	uint64_t want[5];
 	reader r;
 
 	*rev = NULL;
-	if (!c || !(body = mg_map_get(&c->entries, path)))
+	if (!(body = find_unchanged(c, &c->entries, path, st, &r)))
 		return 0;
-	/* load_old checked that every entry holds a whole stat. */
-	stat_key(st, want);
-	if (memcmp(body, want, sizeof(want)) != 0 || !settled(c, st))
-		return 0;
-	r.p = body;
-	r.end = c->old.ptr + c->old.len;
-	r.bad = 0;
 	*rev = get_entry(&r, a, path, lines);
 	if (r.bad)
 		return 0;

@@ -157,17 +157,9 @@ static void exec_error_of(mg_db *db, const char *const *sqls, size_t upto, mg_er
 	assert_int_equal(mg_db_exec(db, sqls[upto], err), MG_EDRIVER);
 }
 
-/* One round trip is one ReadyForQuery in libpq's trace. */
 static long round_trips(const bfx *f)
 {
-	char *text = mg_test_read(f->trace), *p;
-	long n = 0;
-
-	assert_non_null(text);
-	for (p = text; (p = strstr(p, "\tReadyForQuery\t")) != NULL; p++)
-		n++;
-	free(text);
-	return n;
+	return mg_test_pg_round_trips(f->trace);
 }
 
 /* A statement in a transaction: failed_index, then the very error

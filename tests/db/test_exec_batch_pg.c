@@ -38,19 +38,6 @@ static void x_trace(xfx *f, char *path, size_t n)
 	unsetenv("MIGRATE_PG_TRACE");
 }
 
-/* Round trips so far: one ReadyForQuery each. */
-static long x_round_trips(const char *path)
-{
-	char *text = mg_test_read(path), *p;
-	long n = 0;
-
-	assert_non_null(text);
-	for (p = text; (p = strstr(p, "\tReadyForQuery\t")) != NULL; p++)
-		n++;
-	free(text);
-	return n;
-}
-
 /* A revision of three statements (table t_<id>, two rows). */
 static void x_rev3(xfx *f, const char *id, const char *header)
 {
@@ -304,19 +291,19 @@ static void test_exec_batch__one_round_trip_per_revision(void **state)
 	assert_ok(f, x_down(f, "base"));
 	for (int all = 0; all <= 1; all++) {
 		f->o.transaction_all = all;
-		t0 = x_round_trips(trace);
+		t0 = mg_test_pg_round_trips(trace);
 		assert_ok(f, x_up(f, "r1"));
-		t1 = x_round_trips(trace);
+		t1 = mg_test_pg_round_trips(trace);
 		assert_ok(f, x_up(f, "head"));
-		t2 = x_round_trips(trace);
+		t2 = mg_test_pg_round_trips(trace);
 		assert_int_equal((t2 - t1) - (t1 - t0), 3);
 		assert_rows(f, "r5");
 
-		t0 = x_round_trips(trace);
+		t0 = mg_test_pg_round_trips(trace);
 		assert_ok(f, x_down(f, "r4"));
-		t1 = x_round_trips(trace);
+		t1 = mg_test_pg_round_trips(trace);
 		assert_ok(f, x_down(f, "base"));
-		t2 = x_round_trips(trace);
+		t2 = mg_test_pg_round_trips(trace);
 		assert_int_equal((t2 - t1) - (t1 - t0), 3);
 		assert_rows(f, "");
 		assert_tables(f, "");

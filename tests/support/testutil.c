@@ -73,6 +73,18 @@ char *mg_test_read(const char *path)
 	return buf;
 }
 
+long mg_test_pg_round_trips(const char *trace_path)
+{
+	char *text = mg_test_read(trace_path), *p;
+	long n = 0;
+
+	assert_non_null(text);
+	for (p = text; (p = strstr(p, "\tReadyForQuery\t")) != NULL; p++)
+		n++;
+	free(text);
+	return n;
+}
+
 const char *mg_test_server_url(const char *var)
 {
 	const char *url = getenv(var);

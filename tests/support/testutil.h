@@ -19,6 +19,10 @@ void mg_test_write(const char *dir, const char *rel, const char *text);
 /* Reads a whole file (heap; NULL when missing). */
 char *mg_test_read(const char *path);
 
+/* Round trips in a libpq trace file (MIGRATE_PG_TRACE): one ReadyForQuery
+ * each. */
+long mg_test_pg_round_trips(const char *trace_path);
+
 /* The server URL from env var `var` (MIGRATE_TEST_PG_URL, MIGRATE_TEST_MYSQL_URL).
  * When unset: fails the test if MIGRATE_TEST_REQUIRE_SERVERS=1, else skips. */
 const char *mg_test_server_url(const char *var);
