@@ -118,10 +118,69 @@ static const char *lookup_placeholder(void *ctx, const char *name)
 	return NULL;
 }
 
+/*
+ * On PostgreSQL the models go into the scratch schema inside one
+ * transaction that is rolled back, so nothing needs one statement's answer
+ * before the next is sent: they go in batches (one round trip each, libpq's
+ * pipeline mode) instead of one round trip per statement. A batch is cut at
+ * BATCH_STATEMENTS so that an interrupt is seen between batches.
+ */
+#define BATCH_STATEMENTS 500
+
+typedef struct stmt_queue {
+	char **sqls;    /* owned */
+	size_t *index;  /* each one's statement in the models file */
+	size_t n, cap;
+} stmt_queue;
+
+static int batched(const models_run *r)
+{
+	return r->dialect == MG_DIALECT_POSTGRESQL && r->in_tx;
+}
+
+static void queue_push(stmt_queue *q, const char *sql, size_t index)
+{
+	if (q->n == q->cap) {
+		q->cap = q->cap ? q->cap * 2 : 64;
+		q->sqls = mg_xrealloc(q->sqls, q->cap * sizeof(*q->sqls));
+		q->index = mg_xrealloc(q->index, q->cap * sizeof(*q->index));
+	}
+	q->sqls[q->n] = mg_xstrdup(sql);
+	q->index[q->n++] = index;
+}
+
+static void queue_clear(stmt_queue *q)
+{
+	for (size_t i = 0; i < q->n; i++)
+		free(q->sqls[i]);
+	q->n = 0;
+}
+
+static void queue_release(stmt_queue *q)
+{
+	queue_clear(q);
+	free(q->sqls);
+	free(q->index);
+}
+
+/* Sends and empties the queue; a failure names its statement as the
+ * one-by-one path does. */
+static int queue_send(models_run *r, stmt_queue *q, const mg_stmt_list *list, const char *file, mg_error *err)
+{
+	size_t failed = 0;
+	int rc = mg_db_exec_batch(r->db, (const char *const *)q->sqls, q->n, &failed, err);
+
+	if (rc != MG_OK && failed < q->n)
+		mg_stmt_error(err, &list->items[q->index[failed]], file, 1);
+	queue_clear(q);
+	return rc;
+}
+
 static int apply_file(models_run *r, const char *file, mg_error *err)
 {
 	mg_buf raw = MG_BUF_INIT, text = MG_BUF_INIT, one = MG_BUF_INIT;
 	mg_stmt_list list;
+	stmt_queue q = { NULL, NULL, 0, 0 };
 	int rc = MG_OK;
 
 	mg_stmt_list_init(&list);
@@ -143,12 +202,21 @@ static int apply_file(models_run *r, const char *file, mg_error *err)
 		mg_buf_clear(&one);
 		if (mg_models_qualify(&r->qual, st->text, st->len, &one))
 			continue; /* CREATE SCHEMA of an included schema: its scratch exists */
-		if ((rc = mg_db_exec(r->db, one.ptr, err)) != MG_OK) {
+		if (batched(r)) {
+			queue_push(&q, one.ptr, i);
+			if (q.n < BATCH_STATEMENTS)
+				continue;
+			rc = queue_send(r, &q, &list, file, err);
+		} else if ((rc = mg_db_exec(r->db, one.ptr, err)) != MG_OK) {
 			mg_stmt_error(err, st, file, 1);
-			goto out;
 		}
+		if (rc != MG_OK)
+			goto out;
 	}
+	if (q.n)
+		rc = queue_send(r, &q, &list, file, err);
 out:
+	queue_release(&q);
 	mg_stmt_list_release(&list);
 	mg_buf_release(&one);
 	mg_buf_release(&text);

@@ -322,6 +322,37 @@ static void test_models_pg__load_and_drop(void **state)
 	mg_db_close(db);
 }
 
+/* The models go to the scratch schema in batches: 1,200 statements in a
+ * handful of round trips (libpq's trace), not one each. */
+static void test_models_pg__batched(void **state)
+{
+	fixture *f = *state;
+	mg_catalog *cat;
+	mg_buf models = MG_BUF_INIT;
+	char trace[4096];
+	long trips;
+
+	use_server(f, "MIGRATE_TEST_PG_URL");
+	for (int i = 0; i < 400; i++)
+		mg_buf_printf(&models,
+			      "CREATE TABLE t%d (id integer PRIMARY KEY, name text);\n"
+			      "CREATE INDEX t%d_name ON t%d (name);\n"
+			      "COMMENT ON TABLE t%d IS 'table %d';\n",
+			      i, i, i, i, i);
+	mg_test_write(f->dir, "models.sql", models.ptr);
+	mg_buf_release(&models);
+	snprintf(trace, sizeof(trace), "%s/trace.txt", f->dir);
+	setenv("MIGRATE_PG_TRACE", trace, 1);
+	cat = load_ok(f, "models.sql");
+	unsetenv("MIGRATE_PG_TRACE");
+	assert_int_equal(cat->ntables, 400);
+	assert_string_equal(mg_catalog_table(cat, "t399")->comment, "table 399");
+	trips = mg_test_pg_round_trips(trace);
+	assert_true(trips > 0);
+	assert_true(trips < 100); /* one by one: over 1,200 */
+	mg_catalog_free(cat);
+}
+
 static void test_models_pg__failure_leaves_nothing(void **state)
 {
 	fixture *f = *state;
@@ -424,6 +455,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_models_sqlite__interrupted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_models_sqlite__dev_url_rolled_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_models_pg__load_and_drop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_models_pg__batched, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_models_pg__failure_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_models_pg__outside_a_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_models_mysql__load_and_drop, setup, teardown),
