@@ -39,22 +39,57 @@ def scratch_script(db, models, work):
         return db.client(), path, db.env()
 
 
+def build_introspect(b, R):
+    """bench/introspect_catalog.c against the benchmarked build's core
+    library: the catalog read alone, without models, scratch space or diff.
+    Returns its path, or None when the build has no core library."""
+    build = os.path.dirname(os.path.abspath(b.bin))
+    core = os.path.join(build, "libmigrate_core.a")
+    if not os.path.exists(core):
+        return None
+    out = os.path.join(b.work, "introspect")
+    libs = subprocess.run(["pkg-config", "--libs", "sqlite3", "inih", "jansson", "libmd"],
+                          capture_output=True, text=True, check=True).stdout.split()
+    root = os.path.dirname(R.HERE)
+    R.run1(["cc", "-O2", "-std=c11", "-D_GNU_SOURCE", "-I" + os.path.join(root, "migrate", "include"),
+            "-I" + os.path.join(root, "migrate"), "-I" + os.path.join(build, "generated"),
+            os.path.join(R.HERE, "introspect_catalog.c"), core] + libs + ["-ldl", "-lm", "-o", out])
+    return out
+
+
+def introspect(b, R, prog, db, runs):
+    """Times of `runs` catalog reads of the benchmark database, in seconds."""
+    env = {"MIGRATE_MODULE_DIR": os.path.join(os.path.dirname(os.path.abspath(b.bin)), "modules")}
+    _, _, out = R.run1([prog, db.migrate_url, "", str(runs)], env=env, capture=True)
+    for line in out.decode().splitlines():
+        if line.startswith("ms:"):
+            return [float(x) / 1000 for x in line[3:].split()]
+    raise R.Failed("introspect: no timings in its output")
+
+
 def run(b, R):
     """b: the Bench of run.py; R: the run.py module (its helpers)."""
     r = b.rep
     r.h("Autogenerate: `migrate check` / `migrate diff` vs `alembic revision --autogenerate`")
     r.p("Models of M tables, 8 columns, a primary key, 2 indexes and 1 foreign key each "
         "(bench/gen_models.py: models.sql for migrate, SQLAlchemy Table objects in models.py "
-        "for Alembic's env.py `target_metadata`). The database already holds the same schema, "
+        "for Alembic's env.py `target_metadata`). First the database already holds the same schema, "
         "so each tool reads the whole schema and finds nothing to do (checked: `migrate check` "
         "exits 0, the Alembic revision has no `op.` call). migrate also applies models.sql to "
-        "a scratch space first (a temporary schema on PostgreSQL, a temporary database on "
-        "MariaDB, `:memory:` on SQLite); the \"raw client applies models.sql\" row is that "
-        "step alone with the plain client, the floor under `check` and `diff`. Alembic's "
-        "generated file is deleted after each run (untimed), and its `alembic_version` table dropped "
-        "before `check` is run again. At M >= 2,000 there is no warm-up run, and only `check` is "
-        "timed (`diff` does the same work minus the version checks; see M=500).")
-    rows = []
+        "a scratch space (a temporary schema on PostgreSQL, a temporary database on "
+        "MariaDB, `:memory:` on SQLite) and reads it back: that is the models' normalisation, "
+        "cached by the models' content, dialect and server version. \"check\" is a warm run "
+        "(the cache filled by an untimed run before), \"cold check\" runs with `--no-cache` "
+        "(the normalisation included). \"raw client applies models.sql\" is the scratch step "
+        "alone with the plain client, and \"introspection\" the catalog read alone "
+        "(bench/introspect_catalog.c linked against the same build): a cold check needs the first "
+        "and two of the second (the scratch copy and the database), so its target is that sum; "
+        "the cold check and the raw client take turns, run for run. Alembic's generated file is deleted after each run "
+        "(untimed), and its `alembic_version` table dropped before `check` is run again. "
+        "`diff` (the same work minus the version checks) is timed at M=500 only; at M >= 2,000 "
+        "the cold check, the raw client and Alembic are timed 3 times.")
+    rows, empty_rows = [], []
+    prog = build_introspect(b, R)
     for db in b.dbs:
         for m in b.a.model_sizes:
             d = os.path.join(b.work, "models%d" % m)
@@ -67,7 +102,8 @@ def run(b, R):
                 raise R.Failed("models: %d tables in the database, expected %d" % (db.count_tables(), m))
             ini = os.path.join(mdir, "migrate.ini")
             env = db.migrate_env()
-            runs, warm = b.a.runs, (b.a.warmup if m < 2000 else 0)
+            runs = b.a.runs
+            slow_runs, slow_warm = (3, 0) if m >= 2000 else (runs, b.a.warmup)
 
             def clean():
                 vd = os.path.join(adir, "versions")
@@ -76,37 +112,92 @@ def run(b, R):
                         os.unlink(os.path.join(vd, f))
 
             R.log("autogen %s M=%d: migrate check" % (db.name, m))
-            chk = R.measure([b.bin, "-c", ini, "check"], env=env, runs=runs, warmup=warm)
-            dif = raw = None
+            chk = R.measure([b.bin, "-c", ini, "check"], env=env, runs=runs, warmup=1)
+            dif = None
             if m in b.a.diff_sizes:     # diff does check's work minus the version checks
                 R.log("autogen %s M=%d: migrate diff" % (db.name, m))
-                dif = R.measure([b.bin, "-c", ini, "diff"], env=env, runs=runs, warmup=warm)
+                dif = R.measure([b.bin, "-c", ini, "diff"], env=env, runs=runs, warmup=1)
+            intro = None
+            if prog:
+                R.log("autogen %s M=%d: introspection alone" % (db.name, m))
+                intro = R.Stat(introspect(b, R, prog, db, runs), 0, "introspect_catalog")
             R.log("autogen %s M=%d: alembic revision --autogenerate" % (db.name, m))
             al = R.measure(R.ALEMBIC + ["revision", "--autogenerate", "-m", "bench"],
-                           env=db.alembic_env(), cwd=adir, runs=runs, warmup=warm, prepare=clean)
+                           env=db.alembic_env(), cwd=adir, runs=slow_runs, warmup=slow_warm, prepare=clean)
             vfiles = [f for f in os.listdir(os.path.join(adir, "versions")) if f.endswith(".py")]
             al_ops = sum(open(os.path.join(adir, "versions", f)).read().count("op.") for f in vfiles)
             clean()
             db.sql("DROP TABLE IF EXISTS alembic_version")    # Alembic created it
-            if m in b.a.diff_sizes:
-                argv, stdin, senv = scratch_script(db, os.path.join(mdir, "models.sql"), b.work)
-                R.log("autogen %s M=%d: raw client applies models.sql" % (db.name, m))
-                raw = R.measure(argv, env=senv, stdin=stdin, runs=runs, warmup=warm)
+            # The cold check and its floor take turns, so that the server's
+            # background work after the previous run (InnoDB flushing what
+            # 2,000 CREATE TABLEs wrote) falls on both alike.
+            argv, stdin, senv = scratch_script(db, os.path.join(mdir, "models.sql"), b.work)
+            cold_t, raw_t, cold_rss = [], [], 0
+            for k in range(slow_warm + slow_runs):
+                R.log("autogen %s M=%d: cold check and raw client, round %d" % (db.name, m, k + 1))
+                t, rss, _ = R.run1([b.bin, "-c", ini, "check", "--no-cache"], env=env)
+                t2, _, _ = R.run1(argv, env=senv, stdin=stdin)
+                if k >= slow_warm:
+                    cold_t.append(t)
+                    raw_t.append(t2)
+                    cold_rss = max(cold_rss, rss)
+            cold = R.Stat(cold_t, cold_rss, R.show([b.bin, "-c", ini, "check", "--no-cache"], env))
+            raw = R.Stat(raw_t, 0, R.show(argv, senv, stdin))
             e = dict(os.environ)
             e.update(env)
             rc = subprocess.run([b.bin, "-c", ini, "check"], env=e, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL).returncode
-            for label, st in (("migrate check", chk), ("migrate diff", dif),
-                              ("alembic revision --autogenerate", al),
+            for label, st in (("migrate check", chk), ("migrate check --no-cache", cold),
+                              ("migrate diff", dif), ("alembic revision --autogenerate", al),
                               ("raw client applies models.sql", raw)):
                 r.cmd("%s, %s M=%d" % (label, db.name, m), st)
-            rows.append([db.name, "{:,}".format(m), chk.cell(), dif.cell() if dif else "—",
-                         al.cell(), raw.cell() if raw else "—",
+            rows.append([db.name, "{:,}".format(m), chk.cell(), cold.cell(), dif.cell() if dif else "—",
+                         al.cell(), raw.cell(), intro.cell() if intro else "—",
                          R.ratio(al, chk), R.ratio(al, dif),
                          "check exit %d; alembic: %d op. calls" % (rc, al_ops),
-                         "%d MiB" % (max(chk.rss, dif.rss if dif else 0) // 1024)])
+                         "%d MiB" % (max(chk.rss, cold.rss, dif.rss if dif else 0) // 1024)])
             b.results[("autogen", db.name, m)] = (chk, dif, al, raw)
+            if m == max(b.a.model_sizes):
+                M = "{:,}".format(m)
+                if intro:
+                    b.results[("autogen-target", db.name, m, "intro")] = (
+                        "introspection of the %s-table schema < 1 s (%s)" % (M, db.name),
+                        R.ms(intro.med), intro.med < 1.0)
+                rr = al.med / chk.med
+                b.results[("autogen-target", db.name, m, "warm")] = (
+                    "warm `check` >= 10x faster than Alembic's comparison at %s tables (%s)" % (M, db.name),
+                    "%.1fx" % rr, rr >= 10)
+                if intro:
+                    # A cold check reads two catalogs: the scratch copy of
+                    # the models and the database.
+                    floor = raw.med + 2 * intro.med
+                    b.results[("autogen-target", db.name, m, "cold")] = (
+                        "cold `check` no slower than the raw client applying the models + the introspection "
+                        "of both catalogs (%s, %s tables)" % (db.name, M),
+                        "%s against %s + 2 x %s" % (R.ms(cold.med), R.ms(raw.med), R.ms(intro.med)),
+                        cold.med <= floor)
+
+            # The same models against an empty database: everything to create.
             db.reset()
-    r.table(["database", "M tables", "migrate check", "migrate diff", "alembic --autogenerate",
-             "raw client applies models.sql", "alembic / check", "alembic / diff", "result",
-             "migrate max RSS"], rows)
+            R.log("autogen %s M=%d: against an empty database" % (db.name, m))
+            echk = R.measure([b.bin, "-c", ini, "check"], env=env, runs=runs, warmup=1, check=False)
+            eal = R.measure(R.ALEMBIC + ["revision", "--autogenerate", "-m", "bench"],
+                            env=db.alembic_env(), cwd=adir, runs=slow_runs, warmup=slow_warm, prepare=clean)
+            vfiles = [f for f in os.listdir(os.path.join(adir, "versions")) if f.endswith(".py")]
+            eal_ops = sum(open(os.path.join(adir, "versions", f)).read().count("op.create_table") for f in vfiles)
+            clean()
+            db.sql("DROP TABLE IF EXISTS alembic_version")
+            rc = subprocess.run([b.bin, "-c", ini, "check"], env=e, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL).returncode
+            r.cmd("migrate check (empty database), %s M=%d" % (db.name, m), echk)
+            r.cmd("alembic revision --autogenerate (empty database), %s M=%d" % (db.name, m), eal)
+            empty_rows.append([db.name, "{:,}".format(m), echk.cell(), eal.cell(), R.ratio(eal, echk),
+                               "check exit %d; alembic: %d op.create_table calls" % (rc, eal_ops)])
+            db.reset()
+    r.table(["database", "M tables", "migrate check", "cold check (--no-cache)", "migrate diff",
+             "alembic --autogenerate", "raw client applies models.sql", "introspection alone",
+             "alembic / check", "alembic / diff", "result", "migrate max RSS"], rows)
+    r.p("The same models against an empty database (every table to create): `migrate check` "
+        "(warm models cache; exit 1 with the drift listed) against `alembic revision --autogenerate`.")
+    r.table(["database", "M tables", "migrate check", "alembic --autogenerate", "alembic / check",
+             "result"], empty_rows)

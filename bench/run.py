@@ -106,12 +106,12 @@ def ms(t):
     return "%.2f ms" % t
 
 
-def measure(argv, env=None, cwd=None, stdin=None, runs=5, warmup=1, prepare=None):
+def measure(argv, env=None, cwd=None, stdin=None, runs=5, warmup=1, prepare=None, check=True):
     times, rss = [], 0
     for k in range(warmup + runs):
         if prepare:
             prepare()
-        t, r, _ = run1(argv, env, cwd, stdin)
+        t, r, _ = run1(argv, env, cwd, stdin, check=check)
         if k >= warmup:
             times.append(t)
             rss = max(rss, r)
