@@ -1,7 +1,8 @@
 /*
- * bench/introspect.sh's timing program: opens a URL, reads the catalog of a
- * schema a number of times and prints the best and median wall time, the
- * table count and the number of catalog queries.
+ * bench/introspect.sh's timing program: connects to a URL and reads the
+ * catalog of a schema a number of times and prints the best and median wall
+ * time of connecting and reading, the table count and the number of catalog
+ * queries.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,14 +39,17 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	mg_error_init(&err);
-	if (mg_url_parse(&url, argv[1], &err) || mg_db_open(&db, &url, NULL, &err)) {
+	if (mg_url_parse(&url, argv[1], &err)) {
 		fprintf(stderr, "introspect: %s\n", err.msg);
 		return 3;
 	}
+	/* Each read on a new connection, timed with it: what any tool that
+	 * reads the catalog pays (the connection, and SQLite's parse of the
+	 * schema on first use), without the process start. */
 	for (int i = 0; i < runs; i++) {
 		mg_catalog *cat;
 		double t0 = now_ms();
-		if (mg_catalog_read(db, schema, &cat, &err)) {
+		if (mg_db_open(&db, &url, NULL, &err) || mg_catalog_read(db, schema, &cat, &err)) {
 			fprintf(stderr, "introspect: %s\n", err.msg);
 			return 3;
 		}
@@ -53,6 +57,10 @@ int main(int argc, char **argv)
 		ntables = cat->ntables;
 		nq = cat->nqueries;
 		mg_catalog_free(cat);
+		if (i + 1 < runs) {
+			mg_db_close(db);
+			db = NULL;
+		}
 	}
 	qsort(t, (size_t)runs, sizeof(t[0]), cmp_double);
 	printf("%-10s tables=%zu queries=%u best=%.0f ms median=%.0f ms\n",
