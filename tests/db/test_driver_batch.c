@@ -10,14 +10,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dbfixture.h"
 #include "migrate/driver.h"
-#include "testutil.h"
 
 #define COPY_REFUSED "COPY FROM STDIN / TO STDOUT is not supported in migrations; use INSERT or COPY with a server file"
 
 typedef struct bfx {
-	mg_url url;    /* PostgreSQL tests */
-	int have_url;
+	const char *url; /* PostgreSQL tests: the server's, borrowed */
 	mg_db *db;
 	char schema[64];
 	char *dir;     /* SQLite database, traces */
@@ -33,15 +32,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static void exec_ok(mg_db *db, const char *sql)
-{
-	mg_error err;
-
-	mg_error_init(&err);
-	if (mg_db_exec(db, sql, &err) != MG_OK)
-		fail_msg("%s: %s", sql, err.msg);
-}
-
 static int teardown(void **state)
 {
 	bfx *f = *state;
@@ -55,84 +45,37 @@ static int teardown(void **state)
 		mg_db_exec(f->db, sql, &err);
 	}
 	mg_db_close(f->db);
-	if (f->have_url)
-		mg_url_release(&f->url);
 	mg_test_rmtree(f->dir);
 	free(f->dir);
 	free(f);
 	return 0;
 }
 
-static mg_db *open_url(const mg_url *url)
-{
-	mg_db_options opts = { 5, NULL };
-	mg_db *db = NULL;
-	mg_error err;
-
-	mg_error_init(&err);
-	if (mg_db_open(&db, url, &opts, &err) != MG_OK)
-		fail_msg("cannot connect: %s", err.msg);
-	return db;
-}
-
 /* A PostgreSQL connection in a fresh schema of this test; traced into
  * f->trace when trace is set. */
 static void open_pg(bfx *f, const char *topic, int trace)
 {
-	const char *text = mg_test_server_url("MIGRATE_TEST_PG_URL");
-	mg_error err;
 	char sql[256];
 
-	mg_error_init(&err);
-	assert_int_equal(mg_url_parse(&f->url, text, &err), MG_OK);
-	f->have_url = 1;
+	f->url = mg_test_server_url("MIGRATE_TEST_PG_URL");
 	if (trace)
 		setenv("MIGRATE_PG_TRACE", f->trace, 1);
-	f->db = open_url(&f->url);
+	f->db = mg_test_db_open_url(f->url, NULL);
 	unsetenv("MIGRATE_PG_TRACE");
 	snprintf(f->schema, sizeof(f->schema), "mgb_%ld_%s", (long)getpid(), topic);
-	snprintf(sql, sizeof(sql), "DROP SCHEMA IF EXISTS %s CASCADE", f->schema);
-	exec_ok(f->db, sql);
-	snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", f->schema);
-	exec_ok(f->db, sql);
+	mg_test_ns_create(f->db, MG_DIALECT_POSTGRESQL, f->schema, NULL);
 	snprintf(sql, sizeof(sql), "SET search_path TO %s", f->schema);
-	exec_ok(f->db, sql);
+	mg_test_exec1_ok(f->db, sql);
 }
 
 static void open_sqlite(bfx *f)
 {
-	mg_url url;
-	mg_db_options opts = { 0, f->dir };
-	mg_error err;
-
-	memset(&url, 0, sizeof(url));
-	url.dialect = MG_DIALECT_SQLITE;
-	url.scheme = (char *)"sqlite";
-	url.database = (char *)"batch.db";
-	mg_error_init(&err);
-	if (mg_db_open(&f->db, &url, &opts, &err) != MG_OK)
-		fail_msg("open: %s", err.msg);
-}
-
-/* The first cell of a one-row query (heap; "" for NULL). */
-static char *query_one(mg_db *db, const char *sql)
-{
-	mg_rows rows;
-	mg_error err;
-	char *v;
-
-	mg_error_init(&err);
-	if (mg_db_query(db, sql, 0, NULL, &rows, &err) != MG_OK)
-		fail_msg("%s: %s", sql, err.msg);
-	assert_int_equal(rows.nrows, 1);
-	v = strdup(mg_rows_get(&rows, 0, 0) ? mg_rows_get(&rows, 0, 0) : "");
-	mg_rows_release(&rows);
-	return v;
+	f->db = mg_test_db_open_url("sqlite:///batch.db", f->dir);
 }
 
 #define assert_query(db, sql, want)                   \
 	do {                                          \
-		char *got_ = query_one(db, sql);      \
+		char *got_ = mg_test_query1(db, sql);      \
 		assert_string_equal(got_, want);      \
 		free(got_);                           \
 	} while (0)
@@ -152,7 +95,7 @@ static size_t batch_fails(mg_db *db, const char *const *sqls, size_t n, mg_error
 static void exec_error_of(mg_db *db, const char *const *sqls, size_t upto, mg_error *err)
 {
 	for (size_t i = 0; i < upto; i++)
-		exec_ok(db, sqls[i]);
+		mg_test_exec1_ok(db, sqls[i]);
 	mg_error_init(err);
 	assert_int_equal(mg_db_exec(db, sqls[upto], err), MG_EDRIVER);
 }
@@ -187,13 +130,13 @@ static void test_driver_batch_pg__failed_index_and_error(void **state)
 	mg_error_init(&exec_err);
 	assert_int_equal(mg_db_exec(f->db, "SELECT 1", &exec_err), MG_EDRIVER);
 	assert_string_equal(exec_err.sqlstate, "25P02"); /* still in the aborted transaction */
-	exec_ok(f->db, "ROLLBACK");
+	mg_test_exec1_ok(f->db, "ROLLBACK");
 	assert_query(f->db, "SELECT (to_regclass('b') IS NULL)::text", "true");
 
 	exec_error_of(f->db, dup_key, 3, &exec_err);
 	assert_string_equal(batch_err.msg, exec_err.msg);
 	assert_string_equal(batch_err.sqlstate, exec_err.sqlstate);
-	exec_ok(f->db, "ROLLBACK");
+	mg_test_exec1_ok(f->db, "ROLLBACK");
 
 	/* A batch that succeeds leaves its work committed. */
 	{
@@ -227,7 +170,7 @@ static void test_driver_batch_pg__implicit_transaction(void **state)
 
 	mg_error_init(&err);
 	assert_int_equal(mg_db_exec_batch(f->db, good, 2, NULL, &err), MG_OK);
-	other = open_url(&f->url);
+	other = mg_test_db_open_url(f->url, NULL);
 	snprintf(sql, sizeof(sql), "SELECT id::text FROM %s.c", f->schema);
 	assert_query(other, sql, "7");
 	mg_db_close(other);
@@ -241,12 +184,20 @@ static void test_driver_batch_pg__password_redacted(void **state)
 	const char *sqls[2] = { "SELECT 1", sql };
 	mg_error batch_err, exec_err;
 
+	mg_url url;
+	mg_error err;
+
 	open_pg(f, "redact", 0);
-	if (!f->url.password || strlen(f->url.password) < 4)
+	mg_error_init(&err);
+	assert_int_equal(mg_url_parse(&url, f->url, &err), MG_OK);
+	if (!url.password || strlen(url.password) < 4) {
+		mg_url_release(&url);
 		skip();
-	snprintf(sql, sizeof(sql), "SELECT '%s'::integer", f->url.password);
+	}
+	snprintf(sql, sizeof(sql), "SELECT '%s'::integer", url.password);
 	assert_int_equal(batch_fails(f->db, sqls, 2, &batch_err), 1);
-	assert_null(memmem(&batch_err, sizeof(batch_err), f->url.password, strlen(f->url.password)));
+	assert_null(memmem(&batch_err, sizeof(batch_err), url.password, strlen(url.password)));
+	mg_url_release(&url);
 	assert_non_null(strstr(batch_err.msg, "invalid input syntax for type integer"));
 	exec_error_of(f->db, sqls, 1, &exec_err);
 	assert_string_equal(batch_err.msg, exec_err.msg);
@@ -289,7 +240,7 @@ static void test_driver_batch_pg__one_round_trip(void **state)
 	mg_error err;
 
 	open_pg(f, "trips", 1);
-	exec_ok(f->db, "CREATE TABLE r (n INTEGER)");
+	mg_test_exec1_ok(f->db, "CREATE TABLE r (n INTEGER)");
 	for (int i = 0; i < 100; i++) {
 		snprintf(text[i], sizeof(text[i]), "INSERT INTO r VALUES (%d)", i + 1);
 		sqls[i] = text[i];
@@ -300,7 +251,7 @@ static void test_driver_batch_pg__one_round_trip(void **state)
 	assert_int_equal(round_trips(f) - before, 1);
 	before = round_trips(f);
 	for (int i = 0; i < 100; i++)
-		exec_ok(f->db, sqls[i]);
+		mg_test_exec1_ok(f->db, sqls[i]);
 	assert_int_equal(round_trips(f) - before, 100);
 	assert_query(f->db, "SELECT count(*) || '/' || sum(n) FROM r", "200/10100");
 }
@@ -318,7 +269,7 @@ static void test_driver_batch_pg__large_batch(void **state)
 	mg_error err;
 
 	open_pg(f, "large", 0);
-	exec_ok(f->db, "CREATE TABLE big (n INTEGER, pad TEXT)");
+	mg_test_exec1_ok(f->db, "CREATE TABLE big (n INTEGER, pad TEXT)");
 	for (int i = 0; i < N; i++) {
 		text[i] = malloc(160);
 		if (i % 2)
@@ -349,11 +300,11 @@ static void test_driver_batch_sqlite__same_failed_index(void **state)
 	open_sqlite(f);
 	assert_int_equal(batch_fails(f->db, dup_key, 6, &batch_err), 3);
 	assert_string_equal(batch_err.msg, "UNIQUE constraint failed: b.id (SQLite error 1555)");
-	exec_ok(f->db, "ROLLBACK");
+	mg_test_exec1_ok(f->db, "ROLLBACK");
 	exec_error_of(f->db, dup_key, 3, &exec_err);
 	assert_string_equal(batch_err.msg, exec_err.msg);
 	assert_string_equal(batch_err.sqlstate, exec_err.sqlstate);
-	exec_ok(f->db, "ROLLBACK");
+	mg_test_exec1_ok(f->db, "ROLLBACK");
 	assert_query(f->db, "SELECT count(*) FROM sqlite_master WHERE name = 'b'", "0");
 
 	assert_int_equal(batch_fails(f->db, bad, 3, &batch_err), 1);
