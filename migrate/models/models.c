@@ -15,6 +15,7 @@
 
 #include "migrate/models.h"
 #include "models/cache.h"
+#include "models/lanes.h"
 #include "models/qualify.h"
 #include "sql/placeholder.h"
 #include "sql/quote.h"
@@ -37,6 +38,14 @@ typedef struct models_run {
 	scratch_name *inc;
 	const char **inc_names;
 	mg_models_qualifier qual;
+	/* MySQL lanes (lanes.h): where the scratch connection went, so that
+	 * more can go there; the extra connections (lane 0 is db); whether a
+	 * lane failed, and whether lanes are off (the run after a failure). */
+	const mg_url *url;
+	mg_url dev_url; /* owned, when dev_url is set */
+	mg_db *lane_db[MG_LANES_MAX];
+	int lanes_failed;
+	int serial;
 } models_run;
 
 static int interrupted(const models_run *r)
@@ -127,16 +136,17 @@ static const char *lookup_placeholder(void *ctx, const char *name)
  */
 #define BATCH_STATEMENTS 500
 
+/* MySQL: lanes only for runs of at least this many statements per lane; a
+ * connection costs a few milliseconds, a DDL statement a few too. */
+#define LANE_MIN_STATEMENTS 50
+
+/* A file's statements as sent (included schemas renamed) and where each
+ * stands in the file. */
 typedef struct stmt_queue {
 	char **sqls;    /* owned */
 	size_t *index;  /* each one's statement in the models file */
 	size_t n, cap;
 } stmt_queue;
-
-static int batched(const models_run *r)
-{
-	return r->dialect == MG_DIALECT_POSTGRESQL && r->in_tx;
-}
 
 static void queue_push(stmt_queue *q, const char *sql, size_t index)
 {
@@ -149,30 +159,95 @@ static void queue_push(stmt_queue *q, const char *sql, size_t index)
 	q->index[q->n++] = index;
 }
 
-static void queue_clear(stmt_queue *q)
+static void queue_release(stmt_queue *q)
 {
 	for (size_t i = 0; i < q->n; i++)
 		free(q->sqls[i]);
-	q->n = 0;
-}
-
-static void queue_release(stmt_queue *q)
-{
-	queue_clear(q);
 	free(q->sqls);
 	free(q->index);
 }
 
-/* Sends and empties the queue; a failure names its statement as the
- * one-by-one path does. */
-static int queue_send(models_run *r, stmt_queue *q, const mg_stmt_list *list, const char *file, mg_error *err)
+/* Sends q's statements [from, from + n) in one batch; a failure names its
+ * statement as the one-by-one path does. */
+static int send_batch(models_run *r, const stmt_queue *q, size_t from, size_t n, const mg_stmt_list *list,
+		      const char *file, mg_error *err)
 {
 	size_t failed = 0;
-	int rc = mg_db_exec_batch(r->db, (const char *const *)q->sqls, q->n, &failed, err);
+	int rc = mg_db_exec_batch(r->db, (const char *const *)q->sqls + from, n, &failed, err);
 
-	if (rc != MG_OK && failed < q->n)
-		mg_stmt_error(err, &list->items[q->index[failed]], file, 1);
-	queue_clear(q);
+	if (rc != MG_OK && failed < n)
+		mg_stmt_error(err, &list->items[q->index[from + failed]], file, 1);
+	return rc;
+}
+
+static void close_lanes(models_run *r)
+{
+	for (size_t l = 1; l < MG_LANES_MAX; l++) {
+		mg_db_close(r->lane_db[l]);
+		r->lane_db[l] = NULL;
+	}
+}
+
+/* Opens lanes 1..want-1 that are not open yet, each in the scratch
+ * database; returns how many lanes there are (lane 0 is r->db). A lane
+ * that cannot connect (max_connections, a per-user limit) is simply not
+ * used. */
+static size_t open_lanes(models_run *r, size_t want)
+{
+	size_t have = 1;
+	mg_db_options dbo = { 0 };
+
+	dbo.base_dir = r->o->base_dir;
+	for (size_t l = 1; l < want; l++, have++) {
+		mg_error ignored;
+		mg_error_init(&ignored);
+		if (!r->lane_db[l]) {
+			mg_buf use = MG_BUF_INIT;
+			mg_buf_puts(&use, "USE ");
+			mg_sql_quote_ident(r->dialect, &use, r->scratch);
+			if (mg_db_open(&r->lane_db[l], r->url, &dbo, &ignored) != MG_OK ||
+			    mg_db_exec(r->lane_db[l], use.ptr, &ignored) != MG_OK) {
+				mg_db_close(r->lane_db[l]);
+				r->lane_db[l] = NULL;
+			}
+			mg_buf_release(&use);
+		}
+		if (!r->lane_db[l])
+			break;
+	}
+	return have;
+}
+
+/* MySQL: the leading statements of q that lanes.h can run in lanes, run
+ * there; *ran receives how many (0: none, all go one by one). A failure in
+ * the lanes sets r->lanes_failed: the caller applies everything again one
+ * by one, which reports what a run in order reports. */
+static int apply_in_lanes(models_run *r, const stmt_queue *q, size_t *ran, mg_error *err)
+{
+	mg_lane_plan plan;
+	size_t lanes, failed, max = r->o->connections ? r->o->connections : MG_LANES_MAX;
+	int rc;
+
+	*ran = 0;
+	if (r->dialect != MG_DIALECT_MYSQL || r->serial || !r->url || max < 2)
+		return MG_OK;
+	mg_lane_plan_make(&plan, r->dialect, (const char *const *)q->sqls, q->n, max, LANE_MIN_STATEMENTS);
+	if (plan.n && (lanes = open_lanes(r, plan.nlanes)) < plan.nlanes) {
+		mg_lane_plan_release(&plan);
+		mg_lane_plan_make(&plan, r->dialect, (const char *const *)q->sqls, q->n, lanes,
+				  LANE_MIN_STATEMENTS);
+	}
+	if (!plan.n) {
+		mg_lane_plan_release(&plan);
+		return MG_OK;
+	}
+	r->lane_db[0] = r->db;
+	rc = mg_lanes_exec(r->lane_db, (const char *const *)q->sqls, &plan, r->o->interrupted, &failed, err);
+	r->lane_db[0] = NULL;
+	if (rc != MG_OK && !interrupted(r))
+		r->lanes_failed = 1;
+	*ran = plan.n;
+	mg_lane_plan_release(&plan);
 	return rc;
 }
 
@@ -181,6 +256,7 @@ static int apply_file(models_run *r, const char *file, mg_error *err)
 	mg_buf raw = MG_BUF_INIT, text = MG_BUF_INIT, one = MG_BUF_INIT;
 	mg_stmt_list list;
 	stmt_queue q = { NULL, NULL, 0, 0 };
+	size_t i = 0;
 	int rc = MG_OK;
 
 	mg_stmt_list_init(&list);
@@ -193,28 +269,30 @@ static int apply_file(models_run *r, const char *file, mg_error *err)
 		mg_error_prefix(err, "%s: ", file);
 		goto out;
 	}
-	for (size_t i = 0; i < list.len; i++) {
-		const mg_stmt *st = &list.items[i];
+	for (size_t k = 0; k < list.len; k++) {
+		mg_buf_clear(&one);
+		if (mg_models_qualify(&r->qual, list.items[k].text, list.items[k].len, &one))
+			continue; /* CREATE SCHEMA of an included schema: its scratch exists */
+		queue_push(&q, one.ptr, k);
+	}
+	if ((rc = apply_in_lanes(r, &q, &i, err)) != MG_OK)
+		goto out;
+	while (i < q.n) {
+		size_t n = 1;
 		if (interrupted(r)) {
 			rc = mg_error_set(err, MG_EIO, "interrupted while applying the models");
 			goto out;
 		}
-		mg_buf_clear(&one);
-		if (mg_models_qualify(&r->qual, st->text, st->len, &one))
-			continue; /* CREATE SCHEMA of an included schema: its scratch exists */
-		if (batched(r)) {
-			queue_push(&q, one.ptr, i);
-			if (q.n < BATCH_STATEMENTS)
-				continue;
-			rc = queue_send(r, &q, &list, file, err);
-		} else if ((rc = mg_db_exec(r->db, one.ptr, err)) != MG_OK) {
-			mg_stmt_error(err, st, file, 1);
+		if (r->dialect == MG_DIALECT_POSTGRESQL && r->in_tx) {
+			n = q.n - i < BATCH_STATEMENTS ? q.n - i : BATCH_STATEMENTS;
+			rc = send_batch(r, &q, i, n, &list, file, err);
+		} else if ((rc = mg_db_exec(r->db, q.sqls[i], err)) != MG_OK) {
+			mg_stmt_error(err, &list.items[q.index[i]], file, 1);
 		}
 		if (rc != MG_OK)
 			goto out;
+		i += n;
 	}
-	if (q.n)
-		rc = queue_send(r, &q, &list, file, err);
 out:
 	queue_release(&q);
 	mg_stmt_list_release(&list);
@@ -434,9 +512,11 @@ static int apply_and_read(models_run *r, const mg_vec *files, mg_models_set *set
 				r->dialect == MG_DIALECT_MYSQL ? "database" : "schema", r->scratch);
 		return rc;
 	}
-	for (size_t i = 0; i < files->len; i++)
-		if ((rc = apply_file(r, files->items[i], err)) != MG_OK)
-			return rc;
+	for (size_t i = 0; i < files->len && rc == MG_OK; i++)
+		rc = apply_file(r, files->items[i], err);
+	close_lanes(r);
+	if (rc != MG_OK)
+		return rc;
 	if (interrupted(r))
 		return mg_error_set(err, MG_EIO, "interrupted while applying the models");
 	ro.schema = r->scratch;
@@ -470,8 +550,9 @@ static int open_scratch_db(models_run *r, mg_error *err)
 			return rc;
 		}
 		r->in_tx = (url.dialect == MG_DIALECT_SQLITE || url.dialect == MG_DIALECT_POSTGRESQL);
+		r->dev_url = url;
+		r->url = &r->dev_url;
 		rc = mg_db_open(&r->db, &url, &dbo, err);
-		mg_url_release(&url);
 		if (rc != MG_OK)
 			mg_error_prefix(err, "cannot open dev_url for the models: ");
 		return rc;
@@ -486,6 +567,7 @@ static int open_scratch_db(models_run *r, mg_error *err)
 		return rc;
 	}
 	r->in_tx = o->url->dialect == MG_DIALECT_POSTGRESQL;
+	r->url = o->url;
 	if ((rc = mg_db_open(&r->db, o->url, &dbo, err)) != MG_OK)
 		mg_error_prefix(err, "cannot connect to normalise the models: ");
 	return rc;
@@ -528,6 +610,9 @@ static int setup_included(models_run *r, mg_error *err)
 
 static void run_release(models_run *r)
 {
+	close_lanes(r);
+	if (r->url == &r->dev_url)
+		mg_url_release(&r->dev_url);
 	free((void *)r->qual.scratch);
 	free(r->inc_names);
 	free(r->inc);
@@ -585,6 +670,16 @@ int mg_models_load_set(const mg_models_options *o, mg_models_set *out, mg_error 
 		mg_error_init(&retry_err);
 		drop_scratch(&r, &retry_err);
 		r.in_tx = 0;
+		mg_error_init(err);
+		rc = apply_and_read(&r, &files, out, err);
+	} else if (rc != MG_OK && r.lanes_failed) {
+		/* A statement failed in the lanes: apply again one by one, so
+		 * the failure reported is the one of a run in file order. */
+		mg_error retry_err;
+		mg_error_init(&retry_err);
+		drop_scratch(&r, &retry_err);
+		r.serial = 1;
+		r.lanes_failed = 0;
 		mg_error_init(err);
 		rc = apply_and_read(&r, &files, out, err);
 	}

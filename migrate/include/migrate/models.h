@@ -97,6 +97,10 @@ typedef struct mg_models_options {
 	 * NULL: they keep the scratch name (in SQL text too). Part of the
 	 * cache key. */
 	const char *home_name;
+	/* MySQL: at most this many connections apply the models at once
+	 * (models/lanes.h: the outcome is the one of a run in file order);
+	 * 0 = 4, 1 = one connection, statement by statement. */
+	unsigned connections;
 } mg_models_options;
 
 typedef enum mg_models_cache_state {
