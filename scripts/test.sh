@@ -29,7 +29,11 @@ for variant in normal sanitize; do
 	cmake -S "$root" -B "$build" -DMIGRATE_SANITIZE=$sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	cmake --build "$build" -j"$(nproc)" >"$tmp/build-$variant.log" 2>&1 || { cat "$tmp/build-$variant.log"; exit 1; }
 	echo "== testing ($variant)"
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	# intercept_tls_get_addr=0: GCC 12's LeakSanitizer reads a bogus
+	# dynamic-TLS block (and crashes at exit) in a process whose threads
+	# used a dlopen'd library's TLS, as the MySQL model lanes do with
+	# libmariadb; leak checking itself stays on.
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:intercept_tls_get_addr=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --test-dir "$build" --output-on-failure -j"$(nproc)" --timeout 300 || status=1
 done
 exit $status

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "migrate/catalog.h"
+#include "migrate/diff.h"
 #include "migrate/models.h"
 #include "util/buf.h"
 #include "testutil.h"
@@ -21,10 +22,14 @@ typedef struct fixture {
 	int have_url;
 } fixture;
 
+/* mg_models_options.connections of the next loads (0: the default). */
+static unsigned load_connections;
+
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof(*f));
 	f->dir = mg_test_tmpdir();
+	load_connections = 0;
 	*state = f;
 	return 0;
 }
@@ -87,6 +92,7 @@ static int load(fixture *f, const char *rel, const char *dev_url, const volatile
 	o.interrupted = intr;
 	o.scratch_name = last_scratch;
 	o.scratch_name_size = sizeof(last_scratch);
+	o.connections = load_connections;
 	last_scratch[0] = '\0';
 	mg_error_init(err);
 	rc = mg_models_load(&o, cat, err);
@@ -445,6 +451,155 @@ static void test_models_mysql__load_and_drop(void **state)
 	mg_db_close(db);
 }
 
+/* Connections the server has accepted so far (all clients). */
+static long connections_so_far(mg_db *db)
+{
+	mg_rows rows;
+	mg_error err;
+	long v;
+	mg_error_init(&err);
+	if (mg_db_query(db, "SHOW GLOBAL STATUS LIKE 'Connections'", 0, NULL, &rows, &err) != MG_OK)
+		fail_msg("status: %s", err.msg);
+	v = strtol(mg_rows_get(&rows, 0, 1), NULL, 10);
+	mg_rows_release(&rows);
+	return v;
+}
+
+/* Tables t0..t{n-1} referencing t0, each with an index; every tenth also
+ * references the one before it through ALTER TABLE. */
+static void many_tables(mg_buf *m, int n)
+{
+	mg_buf_puts(m, "CREATE TABLE t0 (id int PRIMARY KEY, extra int);\n");
+	for (int i = 1; i < n; i++) {
+		mg_buf_printf(m,
+			      "CREATE TABLE t%d (id int PRIMARY KEY, p int, q int, name varchar(20),\n"
+			      "  CONSTRAINT fk_t%d_p FOREIGN KEY (p) REFERENCES t0 (id));\n"
+			      "CREATE INDEX ix_t%d_name ON t%d (name);\n",
+			      i, i, i, i);
+		if (i % 10 == 0)
+			mg_buf_printf(m, "ALTER TABLE t%d ADD CONSTRAINT fk_t%d_q FOREIGN KEY (q) REFERENCES t%d (id);\n",
+				      i, i, i - 1);
+	}
+}
+
+/* text with its first `from` replaced by `to` (which must be there). Heap. */
+static char *replaced(const char *text, const char *from, const char *to)
+{
+	const char *at = strstr(text, from);
+	mg_buf b = MG_BUF_INIT;
+
+	if (!at)
+		fail_msg("no %s in the models", from);
+	mg_buf_add(&b, text, (size_t)(at - text));
+	mg_buf_puts(&b, to);
+	mg_buf_puts(&b, at + strlen(from));
+	return mg_buf_detach(&b);
+}
+
+static char *replaced_free(char *text, const char *from, const char *to)
+{
+	char *out = replaced(text, from, to);
+	free(text);
+	return out;
+}
+
+/* The line of the first line of text that starts with prefix. */
+static int line_of(const char *text, const char *prefix)
+{
+	int line = 1;
+	for (const char *p = text; *p; p++) {
+		if ((p == text || p[-1] == '\n') && strncmp(p, prefix, strlen(prefix)) == 0)
+			return line;
+		if (*p == '\n')
+			line++;
+	}
+	fail_msg("no line starts with %s", prefix);
+	return 0;
+}
+
+static void test_models_mysql__lanes_as_one_by_one(void **state)
+{
+	fixture *f = *state;
+	mg_catalog *lanes, *serial;
+	mg_diff *d = NULL;
+	mg_buf m = MG_BUF_INIT;
+	mg_error err;
+	mg_db *db;
+	long before;
+
+	use_server(f, "MIGRATE_TEST_MYSQL_URL");
+	db = open_live(f);
+	many_tables(&m, 120);
+	/* Changing a table others reference, then what the lanes cannot
+	 * read (a view), then more tables after it, one by one. */
+	mg_buf_puts(&m, "ALTER TABLE t0 ADD COLUMN later int;\n"
+			"CREATE VIEW v AS SELECT id, name FROM t5;\n"
+			"CREATE TABLE after_view (id int PRIMARY KEY, t int REFERENCES t7 (id));\n");
+	mg_test_write(f->dir, "models.sql", m.ptr);
+
+	before = connections_so_far(db);
+	lanes = load_ok(f, "models.sql");
+	assert_true(connections_so_far(db) - before >= 4); /* the load's own and three lanes */
+	assert_int_equal(scratch_left(db), 0);
+
+	load_connections = 1;
+	serial = load_ok(f, "models.sql");
+	assert_int_equal(lanes->ntables, 121);
+	assert_int_equal(mg_catalog_table(lanes, "t40")->nforeign_keys, 2);
+	assert_non_null(mg_table_column(mg_catalog_table(lanes, "t0"), "later"));
+	assert_non_null(mg_catalog_view(lanes, "v"));
+	mg_error_init(&err);
+	if (mg_diff_catalogs(serial, lanes, NULL, &d, &err) != MG_OK)
+		fail_msg("diff: %s", err.msg);
+	assert_int_equal(mg_diff_count(d), 0);
+	mg_diff_free(d);
+	mg_catalog_free(serial);
+	mg_catalog_free(lanes);
+	mg_buf_release(&m);
+	mg_db_close(db);
+}
+
+static void test_models_mysql__lanes_fail_as_one_by_one(void **state)
+{
+	fixture *f = *state;
+	mg_catalog *cat = NULL;
+	mg_buf m = MG_BUF_INIT;
+	mg_error err;
+	char where[64];
+	mg_db *db;
+	char *text;
+
+	use_server(f, "MIGRATE_TEST_MYSQL_URL");
+	db = open_live(f);
+
+	/* A foreign key name taken twice (they are per database): in order
+	 * the second one fails, whichever lane got there first. */
+	many_tables(&m, 150);
+	text = replaced(m.ptr, "fk_t20_p ", "fk_dup ");
+	text = replaced_free(text, "fk_t100_p ", "fk_dup ");
+	mg_test_write(f->dir, "models.sql", text);
+	snprintf(where, sizeof(where), "models.sql:%d: ", line_of(text, "CREATE TABLE t100 "));
+	free(text);
+	assert_int_equal(load(f, "models.sql", NULL, NULL, &cat, &err), MG_EDRIVER);
+	if (!strstr(err.msg, where))
+		fail_msg("expected %s in: %s", where, err.msg);
+	assert_int_equal(scratch_left(db), 0);
+
+	/* A reference to a table made later fails in order; the lanes stop
+	 * before it. */
+	text = replaced(m.ptr, "REFERENCES t0 (id));\nCREATE INDEX ix_t60_name",
+			"REFERENCES t140 (id));\nCREATE INDEX ix_t60_name");
+	mg_test_write(f->dir, "models.sql", text);
+	snprintf(where, sizeof(where), "models.sql:%d: ", line_of(text, "CREATE TABLE t60 "));
+	free(text);
+	assert_int_equal(load(f, "models.sql", NULL, NULL, &cat, &err), MG_EDRIVER);
+	if (!strstr(err.msg, where))
+		fail_msg("expected %s in: %s", where, err.msg);
+	assert_int_equal(scratch_left(db), 0);
+	mg_buf_release(&m);
+	mg_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -459,6 +614,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_models_pg__failure_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_models_pg__outside_a_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_models_mysql__load_and_drop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_models_mysql__lanes_as_one_by_one, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_models_mysql__lanes_fail_as_one_by_one, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
