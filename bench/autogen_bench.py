@@ -53,7 +53,7 @@ def build_introspect(b, R):
     root = os.path.dirname(R.HERE)
     R.run1(["cc", "-O2", "-std=c11", "-D_GNU_SOURCE", "-I" + os.path.join(root, "migrate", "include"),
             "-I" + os.path.join(root, "migrate"), "-I" + os.path.join(build, "generated"),
-            os.path.join(R.HERE, "introspect_catalog.c"), core] + libs + ["-ldl", "-lm", "-o", out])
+            os.path.join(R.HERE, "introspect_catalog.c"), core] + libs + ["-pthread", "-ldl", "-lm", "-o", out])
     return out
 
 
@@ -76,8 +76,9 @@ def run(b, R):
         "for Alembic's env.py `target_metadata`). First the database already holds the same schema, "
         "so each tool reads the whole schema and finds nothing to do (checked: `migrate check` "
         "exits 0, the Alembic revision has no `op.` call). migrate also applies models.sql to "
-        "a scratch space (a temporary schema on PostgreSQL, a temporary database on "
-        "MariaDB, `:memory:` on SQLite) and reads it back: that is the models' normalisation, "
+        "a scratch space (a temporary schema on PostgreSQL, in batches of 500 statements per round trip; "
+        "a temporary database on MariaDB, over up to 4 connections at once with the outcome of a run in "
+        "file order, models/lanes.h; `:memory:` on SQLite) and reads it back: that is the models' normalisation, "
         "cached by the models' content, dialect and server version. \"check\" is a warm run "
         "(the cache filled by an untimed run before), \"cold check\" runs with `--no-cache` "
         "(the normalisation included). \"raw client applies models.sql\" is the scratch step "

@@ -15,7 +15,7 @@ trap 'rm -rf "$work"' EXIT
 [ -n "${SKIP_BUILD:-}" ] || cmake --build "$build" --target migrate_core migrate_module_postgresql migrate_module_mysql >/dev/null
 cc -O2 -std=c11 -D_GNU_SOURCE -I"$root/migrate/include" -I"$root/migrate" -I"$build/generated" \
 	"$root/bench/introspect_catalog.c" "$build/libmigrate_core.a" \
-	$(pkg-config --libs sqlite3 inih jansson libmd) -ldl -lm -o "$work/introspect"
+	$(pkg-config --libs sqlite3 inih jansson libmd) -pthread -ldl -lm -o "$work/introspect"
 # The PostgreSQL and MySQL drivers are modules beside the build's migrate.
 export MIGRATE_MODULE_DIR="$build/modules"
 
