@@ -17,6 +17,7 @@
 #include "models/cache.h"
 #include "models/lanes.h"
 #include "models/qualify.h"
+#include "models/table_refs.h"
 #include "sql/placeholder.h"
 #include "sql/quote.h"
 #include "sql/split.h"
@@ -40,12 +41,14 @@ typedef struct models_run {
 	mg_models_qualifier qual;
 	/* MySQL lanes (lanes.h): where the scratch connection went, so that
 	 * more can go there; the extra connections (lane 0 is db); whether a
-	 * lane failed, and whether lanes are off (the run after a failure). */
+	 * lane failed; and whether lanes are off: in the run after a failure,
+	 * and once a statement outside the lanes ran on db (a SET or USE there
+	 * would not reach the other connections). */
 	const mg_url *url;
 	mg_url dev_url; /* owned, when dev_url is set */
 	mg_db *lane_db[MG_LANES_MAX];
 	int lanes_failed;
-	int serial;
+	int no_lanes;
 } models_run;
 
 static int interrupted(const models_run *r)
@@ -229,7 +232,7 @@ static int apply_in_lanes(models_run *r, const stmt_queue *q, size_t *ran, mg_er
 	int rc;
 
 	*ran = 0;
-	if (r->dialect != MG_DIALECT_MYSQL || r->serial || !r->url || max < 2)
+	if (r->dialect != MG_DIALECT_MYSQL || r->no_lanes || !r->url || max < 2)
 		return MG_OK;
 	mg_lane_plan_make(&plan, r->dialect, (const char *const *)q->sqls, q->n, max, LANE_MIN_STATEMENTS);
 	if (plan.n && (lanes = open_lanes(r, plan.nlanes)) < plan.nlanes) {
@@ -249,6 +252,21 @@ static int apply_in_lanes(models_run *r, const stmt_queue *q, size_t *ran, mg_er
 	*ran = plan.n;
 	mg_lane_plan_release(&plan);
 	return rc;
+}
+
+/* MySQL: one of q's statements from `from` on is one that lanes do not
+ * run (SET, USE, CREATE TEMPORARY TABLE...): after it, the scratch
+ * connection's session may differ from a new one's. */
+static int may_change_session(const stmt_queue *q, size_t from)
+{
+	for (size_t k = from; k < q->n; k++) {
+		mg_table_refs t;
+		int readable = mg_table_refs_read(MG_DIALECT_MYSQL, q->sqls[k], strlen(q->sqls[k]), &t);
+		mg_table_refs_release(&t);
+		if (!readable)
+			return 1;
+	}
+	return 0;
 }
 
 static int apply_file(models_run *r, const char *file, mg_error *err)
@@ -277,6 +295,8 @@ static int apply_file(models_run *r, const char *file, mg_error *err)
 	}
 	if ((rc = apply_in_lanes(r, &q, &i, err)) != MG_OK)
 		goto out;
+	if (r->dialect == MG_DIALECT_MYSQL && may_change_session(&q, i))
+		r->no_lanes = 1;
 	while (i < q.n) {
 		size_t n = 1;
 		if (interrupted(r)) {
@@ -678,7 +698,7 @@ int mg_models_load_set(const mg_models_options *o, mg_models_set *out, mg_error 
 		mg_error retry_err;
 		mg_error_init(&retry_err);
 		drop_scratch(&r, &retry_err);
-		r.serial = 1;
+		r.no_lanes = 1;
 		r.lanes_failed = 0;
 		mg_error_init(err);
 		rc = apply_and_read(&r, &files, out, err);

@@ -600,6 +600,29 @@ static void test_models_mysql__lanes_fail_as_one_by_one(void **state)
 	mg_db_close(db);
 }
 
+static void test_models_mysql__lanes_after_a_session_change(void **state)
+{
+	fixture *f = *state;
+	mg_catalog *cat;
+	mg_buf m = MG_BUF_INIT;
+
+	/* A SET in an earlier file changes the scratch connection's session;
+	 * a new connection would not have it, so the next file goes one by
+	 * one on that connection, as in order. */
+	use_server(f, "MIGRATE_TEST_MYSQL_URL");
+	for (int i = 0; i < 120; i++) /* no foreign keys: MyISAM has none */
+		mg_buf_printf(&m, "CREATE TABLE t%d (id int PRIMARY KEY, name varchar(20));\n"
+				  "CREATE INDEX ix_t%d ON t%d (name);\n", i, i, i);
+	mg_test_write(f->dir, "models/01_session.sql", "SET SESSION default_storage_engine = MyISAM;\n");
+	mg_test_write(f->dir, "models/02_tables.sql", m.ptr);
+	cat = load_ok(f, "models");
+	assert_int_equal(cat->ntables, 120);
+	assert_string_equal(mg_catalog_table(cat, "t0")->engine, "MyISAM");
+	assert_string_equal(mg_catalog_table(cat, "t77")->engine, "MyISAM");
+	mg_catalog_free(cat);
+	mg_buf_release(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -616,6 +639,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_models_mysql__load_and_drop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_models_mysql__lanes_as_one_by_one, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_models_mysql__lanes_fail_as_one_by_one, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_models_mysql__lanes_after_a_session_change, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
