@@ -67,6 +67,18 @@ def introspect(b, R, prog, db, runs):
     raise R.Failed("introspect: no timings in its output")
 
 
+def normalise(b, R, prog, db, models, connections):
+    """Seconds of one normalisation of the models alone (mg_models_load
+    without cache: scratch space, models, read back, drop) with at most
+    `connections` connections (0: migrate's default)."""
+    env = {"MIGRATE_MODULE_DIR": os.path.join(os.path.dirname(os.path.abspath(b.bin)), "modules")}
+    _, _, out = R.run1([prog, "--models", models, db.migrate_url, str(connections), "1"], env=env, capture=True)
+    for line in out.decode().splitlines():
+        if line.startswith("ms:"):
+            return float(line[3:].split()[0]) / 1000
+    raise R.Failed("normalise: no timing in its output")
+
+
 def run(b, R):
     """b: the Bench of run.py; R: the run.py module (its helpers)."""
     r = b.rep
@@ -83,14 +95,16 @@ def run(b, R):
         "(the cache filled by an untimed run before), \"cold check\" runs with `--no-cache` "
         "(the normalisation included). \"raw client applies models.sql\" is the scratch step "
         "alone with the plain client, and \"introspection\" connecting and reading the catalog alone "
-        "(bench/introspect_catalog.c linked against the same build, a new connection for each read): a cold check needs the first "
+        "(bench/introspect_catalog.c linked against the same build, a new connection for each read); "
+        "\"normalisation alone\" is the same program calling mg_models_load without the cache (scratch "
+        "space, models, read back, drop: the models' side of a cold check). A cold check needs the first "
         "and two of the second (the scratch copy and the database), so its target is that sum; "
         "the cold check and the raw client take turns, run for run, each after an untimed "
         "`VACUUM` and `CHECKPOINT` on PostgreSQL. Alembic's generated file is deleted after each run "
         "(untimed), and its `alembic_version` table dropped before `check` is run again. "
         "`diff` (the same work minus the version checks) is timed at M=500 only; at M >= 2,000 "
         "the cold check, the raw client and Alembic are timed 3 times.")
-    rows, empty_rows = [], []
+    rows, empty_rows, lane_rows = [], [], []
     prog = build_introspect(b, R)
     for db in b.dbs:
         for m in b.a.model_sizes:
@@ -136,19 +150,37 @@ def run(b, R):
             # each starts after a VACUUM and CHECKPOINT (each run leaves the
             # catalogs ~2,000 rolled-back tables' worth of dead rows).
             argv, stdin, senv = scratch_script(db, os.path.join(mdir, "models.sql"), b.work)
-            cold_t, raw_t, cold_rss = [], [], 0
+            cold_t, raw_t, norm_t, one_t, cold_rss = [], [], [], [], 0
+            one_conn = db.dialect == "mysql"    # the lanes against one connection
             for k in range(slow_warm + slow_runs):
-                R.log("autogen %s M=%d: cold check and raw client, round %d" % (db.name, m, k + 1))
+                R.log("autogen %s M=%d: cold check, raw client, normalisation alone, round %d"
+                      % (db.name, m, k + 1))
                 db.settle()
                 t, rss, _ = R.run1([b.bin, "-c", ini, "check", "--no-cache"], env=env)
                 db.settle()
                 t2, _, _ = R.run1(argv, env=senv, stdin=stdin)
+                t3 = t4 = None
+                if prog:
+                    db.settle()
+                    t3 = normalise(b, R, prog, db, os.path.join(mdir, "models.sql"), 0)
+                    if one_conn:
+                        db.settle()
+                        t4 = normalise(b, R, prog, db, os.path.join(mdir, "models.sql"), 1)
                 if k >= slow_warm:
                     cold_t.append(t)
                     raw_t.append(t2)
                     cold_rss = max(cold_rss, rss)
+                    if t3 is not None:
+                        norm_t.append(t3)
+                    if t4 is not None:
+                        one_t.append(t4)
+            norm = R.Stat(norm_t, 0, "introspect_catalog --models") if norm_t else None
             cold = R.Stat(cold_t, cold_rss, R.show([b.bin, "-c", ini, "check", "--no-cache"], env))
             raw = R.Stat(raw_t, 0, R.show(argv, senv, stdin))
+            if one_t:
+                one = R.Stat(one_t, 0, "introspect_catalog --models (1 connection)")
+                lane_rows.append([db.name, "{:,}".format(m), norm.cell(), one.cell(), R.ratio(one, norm),
+                                  raw.cell()])
             e = dict(os.environ)
             e.update(env)
             rc = subprocess.run([b.bin, "-c", ini, "check"], env=e, stdout=subprocess.DEVNULL,
@@ -158,7 +190,7 @@ def run(b, R):
                               ("raw client applies models.sql", raw)):
                 r.cmd("%s, %s M=%d" % (label, db.name, m), st)
             rows.append([db.name, "{:,}".format(m), chk.cell(), cold.cell(), dif.cell() if dif else "—",
-                         al.cell(), raw.cell(), intro.cell() if intro else "—",
+                         al.cell(), raw.cell(), intro.cell() if intro else "—", norm.cell() if norm else "—",
                          R.ratio(al, chk), R.ratio(al, dif),
                          "check exit %d; alembic: %d op. calls" % (rc, al_ops),
                          "%d MiB" % (max(chk.rss, cold.rss, dif.rss if dif else 0) // 1024)])
@@ -202,7 +234,13 @@ def run(b, R):
             db.reset()
     r.table(["database", "M tables", "migrate check", "cold check (--no-cache)", "migrate diff",
              "alembic --autogenerate", "raw client applies models.sql", "introspection alone",
-             "alembic / check", "alembic / diff", "result", "migrate max RSS"], rows)
+             "normalisation alone", "alembic / check", "alembic / diff", "result", "migrate max RSS"], rows)
+    if lane_rows:
+        r.p("MySQL/MariaDB models over several connections (models/lanes.h): the normalisation alone "
+            "with migrate's default (up to 4 connections) and with one connection, statement by "
+            "statement, in the same rounds.")
+        r.table(["database", "M tables", "normalisation, up to 4 connections", "normalisation, 1 connection",
+                 "1 / 4", "raw client applies models.sql"], lane_rows)
     r.p("The same models against an empty database (every table to create): `migrate check` "
         "(warm models cache; exit 1 with the drift listed) against `alembic revision --autogenerate`.")
     r.table(["database", "M tables", "migrate check", "alembic --autogenerate", "alembic / check",

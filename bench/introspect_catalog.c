@@ -1,14 +1,21 @@
 /*
- * bench/introspect.sh's timing program: connects to a URL and reads the
- * catalog of a schema a number of times and prints the best and median wall
- * time of connecting and reading, the table count and the number of catalog
- * queries.
+ * The timing program of bench/introspect.sh and bench/autogen_bench.py,
+ * linked against a build's core library:
+ *   URL [SCHEMA] [RUNS]        connects to URL and reads the catalog of a
+ *                              schema RUNS times;
+ *   --models FILE URL N [RUNS] normalises the models FILE on URL's server
+ *                              (mg_models_load, no cache) with at most N
+ *                              connections (0: the default) RUNS times;
+ * and prints the best and median wall time, the table count and (catalog
+ * reads) the number of catalog queries, then every time on an "ms:" line.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "migrate/catalog.h"
+#include "migrate/models.h"
 
 static double now_ms(void)
 {
@@ -23,6 +30,58 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static void print_times(double *t, int runs)
+{
+	/* Every time, for bench/autogen_bench.py. */
+	printf("ms:");
+	for (int i = 0; i < runs; i++)
+		printf(" %.3f", t[i]);
+	printf("\n");
+}
+
+/* The models' normalisation alone: scratch space, models, read back, drop. */
+static int time_models(int argc, char **argv)
+{
+	const char *file = argv[2];
+	unsigned connections = (unsigned)atoi(argv[4]);
+	int runs = argc > 5 ? atoi(argv[5]) : 5;
+	double t[64];
+	mg_url url;
+	mg_error err;
+	size_t ntables = 0;
+
+	if (runs < 1 || runs > 64) {
+		fprintf(stderr, "introspect: RUNS must be 1-64\n");
+		return 2;
+	}
+	mg_error_init(&err);
+	if (mg_url_parse(&url, argv[3], &err)) {
+		fprintf(stderr, "introspect: %s\n", err.msg);
+		return 3;
+	}
+	for (int i = 0; i < runs; i++) {
+		mg_models_options o = { 0 };
+		mg_catalog *cat;
+		double t0 = now_ms();
+		o.path = file;
+		o.url = &url;
+		o.connections = connections;
+		if (mg_models_load(&o, &cat, &err)) {
+			fprintf(stderr, "introspect: %s\n", err.msg);
+			return 3;
+		}
+		t[i] = now_ms() - t0;
+		ntables = cat->ntables;
+		mg_catalog_free(cat);
+	}
+	qsort(t, (size_t)runs, sizeof(t[0]), cmp_double);
+	printf("models     tables=%zu connections=%u best=%.0f ms median=%.0f ms\n", ntables, connections, t[0],
+	       t[runs / 2]);
+	print_times(t, runs);
+	mg_url_release(&url);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *schema = argc > 2 && *argv[2] ? argv[2] : NULL;
@@ -34,8 +93,10 @@ int main(int argc, char **argv)
 	size_t ntables = 0;
 	unsigned nq = 0;
 
+	if (argc >= 5 && strcmp(argv[1], "--models") == 0)
+		return time_models(argc, argv);
 	if (argc < 2 || runs < 1 || runs > 64) {
-		fprintf(stderr, "usage: %s URL [SCHEMA] [RUNS]\n", argv[0]);
+		fprintf(stderr, "usage: %s URL [SCHEMA] [RUNS] | --models FILE URL CONNECTIONS [RUNS]\n", argv[0]);
 		return 2;
 	}
 	mg_error_init(&err);
@@ -65,11 +126,7 @@ int main(int argc, char **argv)
 	qsort(t, (size_t)runs, sizeof(t[0]), cmp_double);
 	printf("%-10s tables=%zu queries=%u best=%.0f ms median=%.0f ms\n",
 	       mg_dialect_name(mg_db_dialect(db)), ntables, nq, t[0], t[runs / 2]);
-	/* Every read, for bench/autogen_bench.py. */
-	printf("ms:");
-	for (int i = 0; i < runs; i++)
-		printf(" %.3f", t[i]);
-	printf("\n");
+	print_times(t, runs);
 	mg_db_close(db);
 	mg_url_release(&url);
 	return 0;
