@@ -90,6 +90,7 @@ static int compare_from_ref(mg_cli *cli, const char *ref, mg_schema_cmp *out)
 	mo.placeholder_keys = keys;
 	mo.placeholder_values = values;
 	mo.cache_dir = mg_cli_cache_dir(cli);
+	mo.connections = cli->config.models_connections;
 	dopts.ignore_tables = exclude;
 	if ((rc = mg_vcs_open(&repo, cli->config.here, "diff --from-ref", &cli->err)) == MG_OK &&
 	    (rc = mg_vcs_models_at(repo, ref, &mo, &p->live, &cli->err)) == MG_OK &&

@@ -155,6 +155,7 @@ static int load_models(mg_cli *cli, const compare_setup *s, const char *path, mg
 	mo.nplaceholders = s->n;
 	mo.interrupted = &interrupted;
 	mo.cache_dir = mg_cli_cache_dir(cli);
+	mo.connections = cli->config.models_connections;
 	mo.schemas = s->schemas;
 	mo.home_name = s->home;
 

@@ -571,7 +571,8 @@ static int find_config(mg_arena *a, const mg_config_options *o, const char **out
 
 static const char *const migrate_keys[] = {
 	"script_location", "version_locations", "models", "version_table", "version_table_schema",
-	"schema", "default_db", "dev_url", "cache_dir", "bundle", "exclude", "include_schemas", NULL,
+	"schema", "default_db", "dev_url", "cache_dir", "bundle", "exclude", "include_schemas",
+	"models_connections", NULL,
 };
 static const char *const db_keys[] = {
 	"url", "schema", "su_role", "dev_url", "version_table_schema", NULL,
@@ -668,6 +669,25 @@ static int get_words(parser *p, mg_config *cfg, const section *s, const char *ke
 	return MG_OK;
 }
 
+/* models_connections: a count from 1 to 4 when set. */
+static int get_models_connections(parser *p, mg_config *cfg, const section *s)
+{
+	const char *v;
+	char *end;
+	unsigned long n;
+	int rc;
+
+	if ((rc = get_opt(p, cfg->here, s, "models_connections", &v)) != MG_OK || !v)
+		return rc;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno || end == v || *end || *v == '-' || *v == '+' || n < 1 || n > 4)
+		return mg_error_set(p->err, MG_EINPUT, "%s:%d: models_connections must be a number from 1 to 4, not '%s'",
+				    p->file, find_entry(s, "models_connections")->line, v);
+	cfg->models_connections = (unsigned)n;
+	return MG_OK;
+}
+
 static int load_migrate_section(parser *p, mg_config *cfg, const section *s)
 {
 	const char *v;
@@ -711,7 +731,8 @@ static int load_migrate_section(parser *p, mg_config *cfg, const section *s)
 		return rc;
 	cfg->bundle = v ? resolve_path(p->arena, cfg->here, v) : NULL;
 	if ((rc = get_words(p, cfg, s, "exclude", &cfg->exclude, &cfg->nexclude)) != MG_OK ||
-	    (rc = get_words(p, cfg, s, "include_schemas", &cfg->include_schemas, &cfg->ninclude_schemas)) != MG_OK)
+	    (rc = get_words(p, cfg, s, "include_schemas", &cfg->include_schemas, &cfg->ninclude_schemas)) != MG_OK ||
+	    (rc = get_models_connections(p, cfg, s)) != MG_OK)
 		return rc;
 	return MG_OK;
 }

@@ -50,6 +50,10 @@ typedef struct mg_config {
 	size_t nexclude;
 	const char **include_schemas;
 	size_t ninclude_schemas;
+	/* models_connections: on MySQL, at most this many connections apply
+	 * the models at once (1-4; models/lanes.h); 0 = unset, migrate's
+	 * default (4). */
+	unsigned models_connections;
 	mg_db_config *dbs;
 	size_t ndbs;
 	/* -x key=value pairs, in command-line order (db= included). */

@@ -399,6 +399,29 @@ static void test_config_db__unknown_label(void **state)
 	assert_error_at(f, 2, "default_db 'test' is not declared (migrate.ini declares: dev)");
 }
 
+static void test_config_load__models_connections(void **state)
+{
+	fixture *f = *state;
+	static const char *const bad[] = { "0", "5", "two", "2x", "-1", "+2", "99999999999999999999" };
+
+	load_ok(f, "[migrate]\n");
+	assert_int_equal(f->cfg.models_connections, 0); /* unset: migrate's default */
+	load_ok(f, "[migrate]\nmodels_connections = 1\n");
+	assert_int_equal(f->cfg.models_connections, 1);
+	setenv("MG_T_CONNS", "3", 1);
+	load_ok(f, "[migrate]\nmodels_connections = ${MG_T_CONNS}\n");
+	assert_int_equal(f->cfg.models_connections, 3);
+	unsetenv("MG_T_CONNS");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char ini[128], rest[128];
+		snprintf(ini, sizeof(ini), "[migrate]\nschema = s\nmodels_connections = %s\n", bad[i]);
+		assert_int_equal(load(f, ini), MG_EINPUT);
+		snprintf(rest, sizeof(rest), "models_connections must be a number from 1 to 4, not '%s'", bad[i]);
+		assert_error_at(f, 3, rest);
+	}
+	assert_string_equal(f->warnings.ptr, "");
+}
+
 static void test_config_db__overrides(void **state)
 {
 	fixture *f = *state;
@@ -711,6 +734,7 @@ int main(void)
 		T(test_config_load__inline_comments),
 		T(test_config_load__bom_crlf_and_continuation),
 		T(test_config_load__long_lines),
+		T(test_config_load__models_connections),
 		T(test_config_db__selection_order),
 		T(test_config_db__only_one_or_none_chosen),
 		T(test_config_db__unknown_label),
