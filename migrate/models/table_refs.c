@@ -87,7 +87,9 @@ static size_t target_token(const mg_tokens *t)
 
 static int refuses(const mg_tokens *t)
 {
-	static const char *const words[] = { "select", "like", "rename", "exchange", NULL };
+	/* SELECT and LIKE read other tables, UNION (a MERGE table) names
+	 * them, RENAME and EXCHANGE write other names. */
+	static const char *const words[] = { "select", "like", "union", "rename", "exchange", NULL };
 
 	for (size_t i = 0; i < t->n; i++) {
 		/* A name followed by '.' is qualified (or a column of another

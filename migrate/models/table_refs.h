@@ -24,7 +24,8 @@ typedef struct mg_table_refs {
  *   ALTER TABLE [IF EXISTS] t ...
  * with every table named without a schema, in ASCII (so folding case is
  * exact), no SELECT or LIKE (CREATE TABLE ... SELECT / LIKE read other
- * tables) and no RENAME or EXCHANGE (they write other names); out then
+ * tables), no UNION (a MERGE table's tables) and no RENAME or EXCHANGE
+ * (they write other names); out then
  * holds t and the tables named after REFERENCES. Else 0 and out is empty:
  * any other statement, or another dialect. Never fails.
  */

@@ -69,6 +69,7 @@ static void test_table_refs__read(void **state)
 	expect("CREATE TABLE t (p int REFERENCES other.p (id))", "-");
 	expect("CREATE TABLE t (p int REFERENCES `other`.`p` (id))", "-");
 	expect("CREATE TABLE t (a int CHECK (a LIKE 'x%'))", "-");
+	expect("CREATE TABLE m (a int) ENGINE=MERGE UNION=(t1, t2)", "-");
 	expect("CREATE TABLE `t\xc3\xa4` (id int)", "-");
 	expect("CREATE TABLE t (p int REFERENCES `p\xc3\xa4` (id))", "-");
 	expect("ALTER TABLE t RENAME TO u", "-");
