@@ -1,7 +1,9 @@
 /*
- * The statements of one transactional step, queued to go out in one round
- * trip (mg_db_exec_batch) instead of one each. Every item remembers which
- * revision statement it is, so that a failure names the file's line.
+ * Statements queued to go out together (mg_db_exec_batch) instead of one
+ * round trip each: a transactional step's (exec/run.c), or a models
+ * file's (models/models.c, which also sends slices of it and hands it to
+ * the MySQL lanes). Every item remembers which statement of its file it
+ * is, so that a failure names the file's line.
  */
 #ifndef MG_EXEC_BATCH_H
 #define MG_EXEC_BATCH_H
@@ -12,7 +14,7 @@
 
 typedef struct mg_batch {
 	char **sqls;  /* owned copies */
-	long *stmt;   /* per item: the revision statement's 0-based index, or -1 */
+	long *stmt;   /* per item: its statement's 0-based index in the file, or -1 */
 	size_t len;
 	size_t cap;
 } mg_batch;

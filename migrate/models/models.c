@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "migrate/models.h"
+#include "exec/batch.h"
 #include "models/cache.h"
 #include "models/lanes.h"
 #include "models/qualify.h"
@@ -143,43 +144,17 @@ static const char *lookup_placeholder(void *ctx, const char *name)
  * connection costs a few milliseconds, a DDL statement a few too. */
 #define LANE_MIN_STATEMENTS 50
 
-/* A file's statements as sent (included schemas renamed) and where each
- * stands in the file. */
-typedef struct stmt_queue {
-	char **sqls;    /* owned */
-	size_t *index;  /* each one's statement in the models file */
-	size_t n, cap;
-} stmt_queue;
-
-static void queue_push(stmt_queue *q, const char *sql, size_t index)
-{
-	if (q->n == q->cap) {
-		q->cap = q->cap ? q->cap * 2 : 64;
-		q->sqls = mg_xrealloc(q->sqls, q->cap * sizeof(*q->sqls));
-		q->index = mg_xrealloc(q->index, q->cap * sizeof(*q->index));
-	}
-	q->sqls[q->n] = mg_xstrdup(sql);
-	q->index[q->n++] = index;
-}
-
-static void queue_release(stmt_queue *q)
-{
-	for (size_t i = 0; i < q->n; i++)
-		free(q->sqls[i]);
-	free(q->sqls);
-	free(q->index);
-}
-
 /* Sends q's statements [from, from + n) in one batch; a failure names its
- * statement as the one-by-one path does. */
-static int send_batch(models_run *r, const stmt_queue *q, size_t from, size_t n, const mg_stmt_list *list,
+ * statement as the one-by-one path does. q: the file's statements as sent
+ * (included schemas renamed), each item's stmt its index in list. */
+static int send_batch(models_run *r, const mg_batch *q, size_t from, size_t n, const mg_stmt_list *list,
 		      const char *file, mg_error *err)
 {
 	size_t failed = 0;
 	int rc = mg_db_exec_batch(r->db, (const char *const *)q->sqls + from, n, &failed, err);
 
 	if (rc != MG_OK && failed < n)
-		mg_stmt_error(err, &list->items[q->index[from + failed]], file, 1);
+		mg_stmt_error(err, &list->items[q->stmt[from + failed]], file, 1);
 	return rc;
 }
 
@@ -225,7 +200,7 @@ static size_t open_lanes(models_run *r, size_t want)
  * there; *ran receives how many (0: none, all go one by one). A failure in
  * the lanes sets r->lanes_failed: the caller applies everything again one
  * by one, which reports what a run in order reports. */
-static int apply_in_lanes(models_run *r, const stmt_queue *q, size_t *ran, mg_error *err)
+static int apply_in_lanes(models_run *r, const mg_batch *q, size_t *ran, mg_error *err)
 {
 	mg_lane_plan plan;
 	size_t lanes, failed, max = r->o->connections ? r->o->connections : MG_LANES_MAX;
@@ -234,10 +209,10 @@ static int apply_in_lanes(models_run *r, const stmt_queue *q, size_t *ran, mg_er
 	*ran = 0;
 	if (r->dialect != MG_DIALECT_MYSQL || r->no_lanes || !r->url || max < 2)
 		return MG_OK;
-	mg_lane_plan_make(&plan, r->dialect, (const char *const *)q->sqls, q->n, max, LANE_MIN_STATEMENTS);
+	mg_lane_plan_make(&plan, r->dialect, (const char *const *)q->sqls, q->len, max, LANE_MIN_STATEMENTS);
 	if (plan.n && (lanes = open_lanes(r, plan.nlanes)) < plan.nlanes) {
 		mg_lane_plan_release(&plan);
-		mg_lane_plan_make(&plan, r->dialect, (const char *const *)q->sqls, q->n, lanes,
+		mg_lane_plan_make(&plan, r->dialect, (const char *const *)q->sqls, q->len, lanes,
 				  LANE_MIN_STATEMENTS);
 	}
 	if (!plan.n) {
@@ -257,9 +232,9 @@ static int apply_in_lanes(models_run *r, const stmt_queue *q, size_t *ran, mg_er
 /* MySQL: one of q's statements from `from` on is one that lanes do not
  * run (SET, USE, CREATE TEMPORARY TABLE...): after it, the scratch
  * connection's session may differ from a new one's. */
-static int may_change_session(const stmt_queue *q, size_t from)
+static int may_change_session(const mg_batch *q, size_t from)
 {
-	for (size_t k = from; k < q->n; k++) {
+	for (size_t k = from; k < q->len; k++) {
 		mg_table_refs t;
 		int readable = mg_table_refs_read(MG_DIALECT_MYSQL, q->sqls[k], strlen(q->sqls[k]), &t);
 		mg_table_refs_release(&t);
@@ -273,11 +248,12 @@ static int apply_file(models_run *r, const char *file, mg_error *err)
 {
 	mg_buf raw = MG_BUF_INIT, text = MG_BUF_INIT, one = MG_BUF_INIT;
 	mg_stmt_list list;
-	stmt_queue q = { NULL, NULL, 0, 0 };
+	mg_batch q;
 	size_t i = 0;
 	int rc = MG_OK;
 
 	mg_stmt_list_init(&list);
+	mg_batch_init(&q);
 	if (mg_buf_read_file(&raw, file) != 0) {
 		rc = mg_error_set(err, MG_EIO, "cannot read the models file '%s': %s", file, strerror(errno));
 		goto out;
@@ -291,30 +267,30 @@ static int apply_file(models_run *r, const char *file, mg_error *err)
 		mg_buf_clear(&one);
 		if (mg_models_qualify(&r->qual, list.items[k].text, list.items[k].len, &one))
 			continue; /* CREATE SCHEMA of an included schema: its scratch exists */
-		queue_push(&q, one.ptr, k);
+		mg_batch_push(&q, one.ptr, (long)k);
 	}
 	if ((rc = apply_in_lanes(r, &q, &i, err)) != MG_OK)
 		goto out;
 	if (r->dialect == MG_DIALECT_MYSQL && may_change_session(&q, i))
 		r->no_lanes = 1;
-	while (i < q.n) {
+	while (i < q.len) {
 		size_t n = 1;
 		if (interrupted(r)) {
 			rc = mg_error_set(err, MG_EIO, "interrupted while applying the models");
 			goto out;
 		}
 		if (r->dialect == MG_DIALECT_POSTGRESQL && r->in_tx) {
-			n = q.n - i < BATCH_STATEMENTS ? q.n - i : BATCH_STATEMENTS;
+			n = q.len - i < BATCH_STATEMENTS ? q.len - i : BATCH_STATEMENTS;
 			rc = send_batch(r, &q, i, n, &list, file, err);
 		} else if ((rc = mg_db_exec(r->db, q.sqls[i], err)) != MG_OK) {
-			mg_stmt_error(err, &list.items[q.index[i]], file, 1);
+			mg_stmt_error(err, &list.items[q.stmt[i]], file, 1);
 		}
 		if (rc != MG_OK)
 			goto out;
 		i += n;
 	}
 out:
-	queue_release(&q);
+	mg_batch_release(&q);
 	mg_stmt_list_release(&list);
 	mg_buf_release(&one);
 	mg_buf_release(&text);
